@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("backtp.pages.urls")),
+    path("", include("backtp.catalog.urls")),
+    path("where-does-it-hurt/", include("backtp.guide.urls")),
+    path("admin/", admin.site.urls),
+]
