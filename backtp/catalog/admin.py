@@ -1,0 +1,92 @@
+from django.contrib import admin
+
+from backtp.catalog.models import (
+    AggravatingActivity,
+    BodyRegion,
+    Muscle,
+    ReferralZone,
+    Source,
+    Technique,
+    TechniqueStep,
+    TriggerPoint,
+)
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["key", "title", "author", "year", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["key", "title", "author", "note"]
+
+
+@admin.register(BodyRegion)
+class BodyRegionAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name", "side", "view", "group", "order"]
+    list_filter = ["side", "view", "group"]
+    search_fields = ["slug", "name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(AggravatingActivity)
+class AggravatingActivityAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class TriggerPointInline(admin.StackedInline):
+    model = TriggerPoint
+    extra = 0
+    fields = ["slug", "name", "locate", "landmark", "region", "order", "sources"]
+    autocomplete_fields = ["region", "sources"]
+    show_change_link = True
+
+
+@admin.register(Muscle)
+class MuscleAdmin(admin.ModelAdmin):
+    list_display = ["name", "area", "order", "professional_only"]
+    list_filter = ["area", "professional_only", "aggravating_activities"]
+    search_fields = ["name", "slug", "other_names", "description", "location"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["aggravating_activities", "sources"]
+    inlines = [TriggerPointInline]
+
+
+class ReferralZoneInline(admin.TabularInline):
+    model = ReferralZone
+    extra = 1
+    autocomplete_fields = ["region", "sources"]
+
+
+@admin.register(TriggerPoint)
+class TriggerPointAdmin(admin.ModelAdmin):
+    list_display = ["name", "muscle", "region", "landmark"]
+    list_filter = ["muscle", "zones__kind", "region__group"]
+    list_select_related = ["muscle", "region"]
+    search_fields = ["name", "slug", "locate", "landmark", "muscle__name"]
+    autocomplete_fields = ["muscle", "region", "sources"]
+    inlines = [ReferralZoneInline]
+
+
+@admin.register(ReferralZone)
+class ReferralZoneAdmin(admin.ModelAdmin):
+    list_display = ["trigger_point", "region", "kind"]
+    list_filter = ["kind", "region__group", "trigger_point__muscle"]
+    list_select_related = ["trigger_point__muscle", "region"]
+    search_fields = ["trigger_point__name", "trigger_point__muscle__name", "region__name"]
+    autocomplete_fields = ["trigger_point", "region", "sources"]
+
+
+class TechniqueStepInline(admin.TabularInline):
+    model = TechniqueStep
+    extra = 1
+
+
+@admin.register(Technique)
+class TechniqueAdmin(admin.ModelAdmin):
+    list_display = ["name", "tool", "position", "method", "discreet"]
+    list_filter = ["tool", "position", "method", "discreet", "per_side"]
+    search_fields = ["name", "slug", "summary", "trigger_points__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["trigger_points", "sources"]
+    inlines = [TechniqueStepInline]

@@ -1,0 +1,35 @@
+"""Load (or refresh) the catalogue from fixtures/: safe to run any number of times."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+
+
+def catalog_fixture_paths(directory: Path = FIXTURES_DIR) -> list[Path]:
+    """Fixtures in dependency order: vocabularies first, then one file per muscle."""
+    heads = [directory / name for name in ("sources.json", "regions.json", "activities.json")]
+    muscles = sorted((directory / "muscles").glob("*.json"))
+    return heads + muscles
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the trigger-point catalogue from fixtures/. Rows are matched by their natural "
+        "keys (slugs), so running it again updates them instead of adding duplicates."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--fixtures-dir", type=Path, default=FIXTURES_DIR)
+
+    def handle(self, *args: object, fixtures_dir: Path, verbosity: int, **options: object) -> None:
+        paths = catalog_fixture_paths(fixtures_dir)
+        missing = [str(path) for path in paths if not path.exists()]
+        if missing:
+            raise CommandError(f"Missing catalogue fixtures: {', '.join(missing)}")
+        # One loaddata call: one transaction, and forward references between files
+        # (a technique that treats points of a muscle loaded later) resolve at the end.
+        call_command("loaddata", *[str(path) for path in paths], verbosity=verbosity)

@@ -1,0 +1,439 @@
+"""The trigger-point catalogue: sources, body regions, muscles, points, zones, techniques.
+
+Catalogue rows are content, seeded from fixtures/ and editable in the admin. Every
+model has a natural key (its slug, or the pair that makes it unique) so the
+fixtures carry no database ids and load idempotently.
+
+Laterality convention: a trigger point is described as it lies on the person's
+RIGHT side; its `region` and its referral zones use right-side (or midline)
+regions. The same point on the left mirrors them (see `BodyRegion.mirror_slug`).
+A zone stored on the left for a right-side point means the pattern crosses the
+midline (rectus abdominis refers across both sides of the low back).
+"""
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class SlugManager(models.Manager):
+    def get_by_natural_key(self, slug: str):
+        return self.get(slug=slug)
+
+
+class SourceManager(models.Manager):
+    def get_by_natural_key(self, key: str) -> "Source":
+        return self.get(key=key)
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        SEED = "seed", "Practitioner article"
+        BOOK = "book", "Book"
+        GUIDELINE = "guideline", "Health-service guidance"
+        LITERATURE = "literature", "Published research"
+
+    key = models.CharField(
+        max_length=80,
+        unique=True,
+        validators=[
+            RegexValidator(r"^[A-Za-z0-9._-]+$", "Letters, digits, dot, dash, underscore.")
+        ],
+        help_text="Stable key; for the seed documents, the file name.",
+    )
+    title = models.CharField(max_length=300)
+    author = models.CharField("author or publisher", max_length=200)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    url = models.URLField(blank=True)
+    kind = models.CharField(max_length=12, choices=Kind)
+    note = models.TextField(blank=True, help_text="What this source is used for, and its limits.")
+
+    objects = SourceManager()
+
+    class Meta:
+        ordering = ["kind", "key"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.author}{f', {self.year}' if self.year else ''})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:sources") + f"#source-{self.key}"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.key,)
+
+
+class BodyRegion(models.Model):
+    """One of the 35 canonical regions of the body map (domain reference, section 1)."""
+
+    class Side(models.TextChoices):
+        LEFT = "left", "Left"
+        RIGHT = "right", "Right"
+        MIDLINE = "midline", "Midline"
+
+    class View(models.TextChoices):
+        BACK = "back", "Back"
+        FRONT = "front", "Front"
+        SIDE = "side", "Side"
+
+    class Group(models.TextChoices):
+        BACK = "back", "Back"
+        BUTTOCK_HIP = "buttock-hip", "Buttock and hip"
+        ABDOMEN_GROIN = "abdomen-groin", "Belly and groin"
+        LEG = "leg", "Leg"
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=80, help_text="With its side, e.g. 'Right flank'.")
+    part = models.SlugField(help_text="The slug without its side, e.g. 'flank'.")
+    part_name = models.CharField(max_length=80, help_text="The name without its side.")
+    side = models.CharField(max_length=7, choices=Side)
+    view = models.CharField(max_length=5, choices=View)
+    group = models.CharField(max_length=13, choices=Group)
+    description = models.CharField(max_length=200, help_text="Where it is, in plain words.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["order", "slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(side="midline") & ~Q(slug__startswith="left-"))
+                | Q(side="left", slug__startswith="left-")
+                | Q(side="right", slug__startswith="right-"),
+                name="region_slug_matches_side",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:muscle_list") + f"?region={self.part}"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    @property
+    def mirror_slug(self) -> str:
+        """The same region on the other side of the body (itself when midline)."""
+        if self.side == self.Side.LEFT:
+            return "right-" + self.part
+        if self.side == self.Side.RIGHT:
+            return "left-" + self.part
+        return self.slug
+
+
+class AggravatingActivity(models.Model):
+    """Something a person does that typically makes a muscle's trigger points hurt."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100, help_text="As a person would say it: 'Standing up'.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name_plural = "aggravating activities"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class Muscle(models.Model):
+    class Area(models.TextChoices):
+        LOW_BACK = "low-back", "Lower back"
+        BUTTOCK_HIP = "buttock-hip", "Buttock and hip"
+        ABDOMEN = "abdomen", "Belly and front of the hip"
+        LEG = "leg", "Leg"
+        PELVIS = "pelvis", "Pelvis"
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100)
+    other_names = models.CharField(max_length=200, blank=True, help_text="Comma-separated.")
+    area = models.CharField(max_length=12, choices=Area, help_text="Groups the muscle list.")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Position within its area.")
+    summary = models.CharField(max_length=200, help_text="One line for the muscle list.")
+    description = models.TextField()
+    location = models.TextField(help_text="Where it lies, in plain words.")
+    function = models.TextField()
+    aggravating_activities = models.ManyToManyField(
+        AggravatingActivity, blank=True, related_name="muscles"
+    )
+    aggravating_notes = models.TextField(blank=True, help_text="Anything the list does not say.")
+    cautions = models.TextField(blank=True)
+    professional_only = models.BooleanField(
+        default=False, help_text="No self-release: the page points to a professional instead."
+    )
+    sources = models.ManyToManyField(Source, related_name="muscles")
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:muscle_detail", args=[self.slug])
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    @property
+    def other_names_list(self) -> list[str]:
+        return [name.strip() for name in self.other_names.split(",") if name.strip()]
+
+
+class TriggerPoint(models.Model):
+    muscle = models.ForeignKey(Muscle, on_delete=models.CASCADE, related_name="trigger_points")
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=120)
+    locate = models.TextField("how to find it", help_text="Plain words a person can follow.")
+    landmark = models.CharField(max_length=160, help_text="The bony landmark nearest to it.")
+    region = models.ForeignKey(
+        BodyRegion,
+        on_delete=models.PROTECT,
+        related_name="trigger_points_here",
+        help_text="The region the point lies in, on the right side (marks it on the map).",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    sources = models.ManyToManyField(Source, related_name="trigger_points")
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["muscle__order", "order", "slug"]
+
+    def __str__(self) -> str:
+        return f"{self.muscle.name}: {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return self.muscle.get_absolute_url() + f"#{self.slug}"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class ZoneManager(models.Manager):
+    def get_by_natural_key(self, trigger_point: str, region: str) -> "ReferralZone":
+        return self.get(trigger_point__slug=trigger_point, region__slug=region)
+
+
+class ReferralZone(models.Model):
+    class Kind(models.TextChoices):
+        ESSENTIAL = "essential", "Essential"
+        SPILLOVER = "spillover", "Spillover"
+
+    trigger_point = models.ForeignKey(TriggerPoint, on_delete=models.CASCADE, related_name="zones")
+    region = models.ForeignKey(BodyRegion, on_delete=models.PROTECT, related_name="zones")
+    kind = models.CharField(
+        max_length=9,
+        choices=Kind,
+        help_text="Essential: felt by nearly everyone with this point. Spillover: only sometimes.",
+    )
+    sources = models.ManyToManyField(Source, related_name="zones")
+
+    objects = ZoneManager()
+
+    class Meta:
+        ordering = ["trigger_point", "kind", "region__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trigger_point", "region"], name="one_zone_per_point_and_region"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trigger_point} → {self.region} ({self.get_kind_display().lower()})"
+
+    def get_absolute_url(self) -> str:
+        return self.trigger_point.get_absolute_url()
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.trigger_point.slug, self.region.slug)
+
+    natural_key.dependencies = ["catalog.triggerpoint", "catalog.bodyregion"]
+
+
+class Technique(models.Model):
+    class Tool(models.TextChoices):
+        TENNIS_BALL = "tennis-ball", "Tennis ball"
+        LACROSSE_BALL = "lacrosse-ball", "Lacrosse ball"
+        MASSAGE_BALL = "massage-ball", "Massage ball"
+        TWO_BALLS = "two-balls", "Two balls in a sock"
+        FOAM_ROLLER = "foam-roller", "Foam roller"
+        DOUBLE_ROLLER = "double-roller", "Double (peanut) roller"
+        MASSAGE_BLOCKS = "massage-blocks", "Massage blocks"
+        BOLSTER = "bolster", "Bolster or firm cushion"
+        FISTS = "fists", "Fists"
+        THUMBS = "thumbs", "Thumbs"
+        FINGERTIPS = "fingertips", "Fingertips"
+
+    HAND_TOOLS = frozenset({Tool.FISTS, Tool.THUMBS, Tool.FINGERTIPS})
+
+    class Position(models.TextChoices):
+        LYING_BACK = "lying-back", "Lying on your back"
+        LYING_SIDE = "lying-side", "Lying on your side"
+        LYING_FRONT = "lying-front", "Lying face down"
+        WALL = "wall", "Leaning on a wall"
+        SEATED = "seated", "Seated"
+        STANDING = "standing", "Standing"
+
+    FLOOR_POSITIONS = frozenset({Position.LYING_BACK, Position.LYING_SIDE, Position.LYING_FRONT})
+
+    class Method(models.TextChoices):
+        PRESSURE = "pressure", "Sustained pressure"
+        ROLLING = "rolling", "Slow rolling"
+        CIRCLES = "circles", "Small circles"
+        STROKES = "strokes", "Sliding strokes"
+        PRESS_RELEASE = "press-release", "Press and release"
+        MOBILISATION = "mobilisation", "Gentle mobilisation"
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=120)
+    summary = models.CharField(max_length=200, help_text="One line: what you do.")
+    trigger_points = models.ManyToManyField(TriggerPoint, related_name="techniques")
+    tool = models.CharField(max_length=14, choices=Tool)
+    position = models.CharField(max_length=11, choices=Position)
+    method = models.CharField(max_length=13, choices=Method)
+    hold_seconds = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(5), MaxValueValidator(120)],
+        help_text="Length of one hold, when the technique holds.",
+    )
+    repetitions = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    strokes = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
+    minutes_per_side = models.DecimalField(
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("5"))],
+    )
+    per_side = models.BooleanField(default=True, help_text="Done on one side, then the other.")
+    times_per_day = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    pressure = models.TextField("pressure guidance")
+    cautions = models.TextField(blank=True)
+    discreet = models.BooleanField(default=False, help_text="Can be done unnoticed in public.")
+    order = models.PositiveSmallIntegerField(default=0)
+    sources = models.ManyToManyField(Source, related_name="techniques")
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hold_seconds__isnull=True) | Q(hold_seconds__gt=0),
+                name="technique_hold_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(repetitions__isnull=True) | Q(repetitions__gt=0),
+                name="technique_repetitions_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(strokes__isnull=True) | Q(strokes__gt=0),
+                name="technique_strokes_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(minutes_per_side__isnull=True) | Q(minutes_per_side__gt=0),
+                name="technique_minutes_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(times_per_day__isnull=True) | Q(times_per_day__gt=0),
+                name="technique_times_per_day_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(hold_seconds__isnull=False)
+                | Q(strokes__isnull=False)
+                | Q(minutes_per_side__isnull=False),
+                name="technique_has_a_dose",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:technique_detail", args=[self.slug])
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    @property
+    def on_floor(self) -> bool:
+        return self.position in self.FLOOR_POSITIONS
+
+    @property
+    def hands_only(self) -> bool:
+        return self.tool in self.HAND_TOOLS
+
+    def dosage_parts(self) -> list[str]:
+        """The dose as short phrases, e.g. ['Hold 10 s', '3 times', 'each side']."""
+        parts = []
+        if self.minutes_per_side is not None:
+            minutes = f"{self.minutes_per_side.normalize():f}"
+            parts.append(f"{minutes} min" + (" per side" if self.per_side else ""))
+        if self.hold_seconds is not None:
+            parts.append(f"hold {self.hold_seconds} s")
+        if self.repetitions is not None:
+            parts.append("once" if self.repetitions == 1 else f"{self.repetitions} times")
+        if self.strokes is not None:
+            parts.append(f"{self.strokes} strokes")
+        if self.per_side and self.minutes_per_side is None:
+            parts.append("each side")
+        if self.times_per_day is not None:
+            parts.append(f"up to {self.times_per_day}× a day")
+        return parts
+
+    @property
+    def dosage(self) -> str:
+        text = ", ".join(self.dosage_parts())
+        return text[:1].upper() + text[1:]
+
+
+class StepManager(models.Manager):
+    def get_by_natural_key(self, technique: str, number: int) -> "TechniqueStep":
+        return self.get(technique__slug=technique, number=number)
+
+
+class TechniqueStep(models.Model):
+    technique = models.ForeignKey(Technique, on_delete=models.CASCADE, related_name="steps")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    objects = StepManager()
+
+    class Meta:
+        ordering = ["technique", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["technique", "number"], name="one_step_per_number"),
+            models.CheckConstraint(condition=Q(number__gt=0), name="step_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.technique.name}, step {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return self.technique.get_absolute_url()
+
+    def natural_key(self) -> tuple[str, int]:
+        return (self.technique.slug, self.number)
+
+    natural_key.dependencies = ["catalog.technique"]

@@ -1,0 +1,118 @@
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from backtp.catalog.models import BodyRegion, ReferralZone, Technique
+from tests.factories import (
+    BodyRegionFactory,
+    MuscleFactory,
+    ReferralZoneFactory,
+    SourceFactory,
+    TechniqueFactory,
+    TriggerPointFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_point_cannot_have_two_zones_in_the_same_region() -> None:
+    zone = ReferralZoneFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReferralZone.objects.create(
+            trigger_point=zone.trigger_point, region=zone.region, kind="spillover"
+        )
+
+
+def test_muscle_slugs_are_unique() -> None:
+    MuscleFactory(slug="quadratus-lumborum")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MuscleFactory(slug="quadratus-lumborum")
+
+
+@pytest.mark.parametrize("field", ["hold_seconds", "repetitions", "strokes", "times_per_day"])
+def test_the_database_refuses_a_zero_dose(field: str) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TechniqueFactory(**{field: 0})
+
+
+def test_the_database_refuses_a_zero_minutes_per_side() -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TechniqueFactory(minutes_per_side=Decimal("0"))
+
+
+def test_a_technique_needs_some_dose() -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TechniqueFactory(hold_seconds=None, strokes=None, minutes_per_side=None)
+
+
+def test_a_region_slug_must_carry_its_side() -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BodyRegion.objects.create(
+            slug="flank",
+            name="Flank",
+            part="flank",
+            part_name="Flank",
+            side="left",
+            view="back",
+            group="back",
+            description="x",
+        )
+
+
+def test_dose_bounds_are_validated_for_editors() -> None:
+    technique = TechniqueFactory.build(hold_seconds=300, strokes=50)
+    with pytest.raises(ValidationError) as error:
+        technique.full_clean(exclude=["slug"])
+    assert {"hold_seconds", "strokes"} <= set(error.value.message_dict)
+
+
+def test_dosage_reads_as_a_person_would_say_it() -> None:
+    technique = TechniqueFactory.build(
+        minutes_per_side=Decimal("1.5"), hold_seconds=None, repetitions=None, times_per_day=5
+    )
+    assert technique.dosage == "1.5 min per side, up to 5× a day"
+    technique = TechniqueFactory.build(
+        minutes_per_side=None, hold_seconds=10, repetitions=3, per_side=True
+    )
+    assert technique.dosage == "Hold 10 s, 3 times, each side"
+    technique = TechniqueFactory.build(
+        minutes_per_side=None, hold_seconds=None, repetitions=None, strokes=6, per_side=False
+    )
+    assert technique.dosage == "6 strokes"
+
+
+def test_mirror_slug_swaps_sides_and_keeps_midline() -> None:
+    assert BodyRegionFactory.build(part="flank", side="right").mirror_slug == "left-flank"
+    assert BodyRegionFactory.build(part="flank", side="left").mirror_slug == "right-flank"
+    assert BodyRegionFactory.build(part="sacrum", side="midline").mirror_slug == "sacrum"
+
+
+def test_every_model_names_itself_and_has_a_page() -> None:
+    source = SourceFactory(key="003_seed.txt", title="Massage tips", author="Get Massage Smart")
+    muscle = MuscleFactory(slug="quadratus-lumborum", name="Quadratus lumborum")
+    point = TriggerPointFactory(muscle=muscle, slug="ql-upper-lateral", name="Upper outer point")
+    zone = ReferralZoneFactory(trigger_point=point, region=BodyRegionFactory(part="flank"))
+    technique = TechniqueFactory(slug="ql-wall", name="Ball on a wall", trigger_points=[point])
+    step = technique.steps.first()
+
+    assert str(source) == "Massage tips (Get Massage Smart, 2020)"
+    assert source.get_absolute_url() == "/sources/#source-003_seed.txt"
+    assert str(muscle) == "Quadratus lumborum"
+    assert muscle.get_absolute_url() == "/muscles/quadratus-lumborum/"
+    assert str(point) == "Quadratus lumborum: Upper outer point"
+    assert point.get_absolute_url() == "/muscles/quadratus-lumborum/#ql-upper-lateral"
+    assert str(zone) == "Quadratus lumborum: Upper outer point → Right flank (essential)"
+    assert zone.get_absolute_url() == point.get_absolute_url()
+    assert str(technique) == "Ball on a wall"
+    assert technique.get_absolute_url() == "/techniques/ql-wall/"
+    assert str(step) == "Ball on a wall, step 1"
+    assert zone.region.get_absolute_url() == "/muscles/?region=flank"
+
+
+def test_floor_and_hands_only_are_derived_from_position_and_tool() -> None:
+    assert TechniqueFactory.build(position=Technique.Position.LYING_SIDE).on_floor
+    assert not TechniqueFactory.build(position=Technique.Position.WALL).on_floor
+    assert TechniqueFactory.build(tool=Technique.Tool.FISTS).hands_only
+    assert not TechniqueFactory.build(tool=Technique.Tool.TENNIS_BALL).hands_only
