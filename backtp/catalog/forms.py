@@ -1,0 +1,30 @@
+from django import forms
+
+from backtp.catalog.selectors import region_part_choices, used_tool_choices
+
+
+class MuscleFilterForm(forms.Form):
+    tool = forms.ChoiceField(required=False, label="Tool")
+    region = forms.ChoiceField(required=False, label="Where it hurts")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tool"].choices = [("", "Any tool"), *used_tool_choices()]
+        self.fields["region"].choices = [("", "Anywhere"), *region_part_choices()]
+
+    def describe(self) -> str:
+        """The active filters in words, for the results heading."""
+        if not self.is_valid():
+            return ""
+        bits = []
+        if region := self.cleaned_data["region"]:
+            bits.append(
+                f"that can send pain to the {dict(self.fields['region'].choices)[region].lower()}"
+            )
+        if tool := self.cleaned_data["tool"]:
+            bits.append(f"with a {dict(self.fields['tool'].choices)[tool].lower()} technique")
+        return " ".join(bits)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100, label="Search", strip=True)

@@ -1,0 +1,60 @@
+import pytest
+from django.test import Client
+
+from tests.factories import (
+    BodyRegionFactory,
+    MuscleFactory,
+    ReferralZoneFactory,
+    TechniqueFactory,
+    TriggerPointFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def technique():
+    muscle = MuscleFactory(slug="gluteus-medius", name="Gluteus medius")
+    point = TriggerPointFactory(muscle=muscle, slug="gmed-trp1", name="Beside the dimple")
+    ReferralZoneFactory(trigger_point=point, region=BodyRegionFactory(part="sacroiliac"))
+    return TechniqueFactory(
+        slug="gmed-fists",
+        name="Fists beside the sacrum",
+        trigger_points=[point],
+        tool="fists",
+        position="standing",
+        method="pressure",
+        hold_seconds=10,
+        repetitions=3,
+        minutes_per_side=None,
+        discreet=True,
+        cautions="Stop if the pain turns sharp.",
+        steps=["Make two loose fists.", "Place them below the top of the hip bone.", "Lean back."],
+    )
+
+
+def test_it_shows_ordered_steps_tool_position_and_dose(client: Client, technique) -> None:
+    html = client.get("/techniques/gmed-fists/").content.decode()
+    steps = ["Make two loose fists.", "Place them below the top of the hip bone.", "Lean back."]
+    positions = [html.index(step) for step in steps]
+    assert positions == sorted(positions)
+    for text in ("Fists", "Standing", "Sustained pressure", "Hold 10 s, 3 times, each side"):
+        assert text in html
+    assert "Discreet enough for work" in html
+    assert "Stop if the pain turns sharp." in html
+
+
+def test_it_links_the_points_it_treats_and_maps_them(client: Client, technique) -> None:
+    html = client.get("/techniques/gmed-fists/").content.decode()
+    assert 'href="/muscles/gluteus-medius/#gmed-trp1"' in html
+    assert 'id="technique-right-sacroiliac"' in html
+
+
+def test_an_unknown_technique_is_a_404(client: Client) -> None:
+    assert client.get("/techniques/nope/").status_code == 404
+
+
+def test_technique_queries_are_a_fixed_number(client: Client, technique, django_assert_num_queries):
+    # technique, steps, sources, trigger points with muscle and region, their zones
+    with django_assert_num_queries(5):
+        client.get("/techniques/gmed-fists/")
