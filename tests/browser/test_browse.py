@@ -1,0 +1,74 @@
+"""A person browsing the catalogue in a real Chromium."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_from_home_to_a_muscle_and_its_body_map(page: Page) -> None:
+    page.goto("/")
+    page.get_by_role("link", name="Browse the muscles").click()
+    expect(page).to_have_url(re.compile(r"/muscles/$"))
+    expect(page.get_by_role("heading", name="Muscles that cause low back pain")).to_be_visible()
+
+    page.get_by_role("link", name="Quadratus lumborum", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Quadratus lumborum")
+
+    first_point = page.locator("article.point").first
+    body_map = first_point.locator("svg")
+    expect(body_map).to_be_visible()
+    expect(body_map.locator(".zone-essential").first).to_be_visible()
+    expect(body_map.locator(".tp-marker")).to_have_count(1)
+    # The essential zone is painted differently from an unshaded region.
+    essential_fill = body_map.locator(".zone-essential").first.evaluate(
+        "el => getComputedStyle(el).fill"
+    )
+    plain_fill = body_map.locator(
+        ".region:not(.zone-essential):not(.zone-spillover)"
+    ).first.evaluate("el => getComputedStyle(el).fill")
+    assert essential_fill != plain_fill
+
+
+def test_filtering_updates_the_list_in_place(page: Page) -> None:
+    page.goto("/muscles/")
+    page.evaluate("window.__sameDocument = true")
+    total = page.locator(".muscle-card").count()
+
+    page.get_by_label("Where it hurts").select_option("flank")
+
+    expect(page).to_have_url(re.compile(r"region=flank"))
+    expect(page.locator(".results__count")).to_contain_text("flank")
+    assert page.evaluate("window.__sameDocument") is True, "the page reloaded instead of swapping"
+    filtered = page.locator(".muscle-card").count()
+    assert 0 < filtered < total
+    expect(page.get_by_role("link", name="Quadratus lumborum", exact=True)).to_be_visible()
+
+
+def test_the_filter_works_without_javascript(browser, live_server, live_catalog) -> None:
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/muscles/")
+    page.get_by_label("Where it hurts").select_option("flank")
+    page.get_by_role("button", name="Show muscles").click()
+    expect(page).to_have_url(re.compile(r"region=flank"))
+    expect(page.locator(".results__count")).to_contain_text("flank")
+    context.close()
+
+
+def test_search_shows_results_as_you_type(page: Page) -> None:
+    page.goto("/search/")
+    page.evaluate("window.__sameDocument = true")
+    page.get_by_label("Muscle, trigger point, technique, tool or body area").fill("tennis ball")
+    expect(page.locator(".results__count")).to_contain_text("for “tennis ball”")
+    expect(page.locator("#results").get_by_role("link").first).to_be_visible()
+    assert page.evaluate("window.__sameDocument") is True
+    expect(page).to_have_url(re.compile(r"q=tennis"))
+
+
+def test_a_search_result_leads_to_its_page(page: Page) -> None:
+    page.goto("/search/?q=quadratus")
+    page.locator("#results").get_by_role("link", name="Quadratus lumborum", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Quadratus lumborum")

@@ -1,0 +1,58 @@
+"""Every page fits a phone and a desktop; BACKTP_SCREENSHOTS=dir saves full-page PNGs."""
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.conftest import _new_page
+
+pytestmark = pytest.mark.browser
+
+PAGES = {
+    "home": "/",
+    "muscles": "/muscles/",
+    "muscles-filtered": "/muscles/?region=flank",
+    "quadratus-lumborum": "/muscles/quadratus-lumborum/",
+    "gluteus-medius": "/muscles/gluteus-medius/",
+    "iliopsoas": "/muscles/iliopsoas/",
+    "technique": "/techniques/{technique}/",
+    "search": "/search/?q=hip",
+    "sources": "/sources/",
+    "where-does-it-hurt": "/where-does-it-hurt/",
+    "not-found": "/muscles/nope/",
+}
+WIDTHS = {"phone": 390, "desktop": 1280}
+
+
+def _technique_slug() -> str:
+    from backtp.catalog.models import Technique
+
+    return Technique.objects.filter(trigger_points__muscle__slug="gluteus-medius").first().slug
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_no_page_scrolls_sideways(browser, live_server, live_catalog, device: str) -> None:
+    width = WIDTHS[device]
+    context, page = _new_page(browser, live_server, width, 844 if width < 600 else 900)
+    out = os.environ.get("BACKTP_SCREENSHOTS")
+    overflowing = []
+    for name, url in PAGES.items():
+        page.goto(url.format(technique=_technique_slug()))
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        if scroll_width > width:
+            overflowing.append(f"{name}: {scroll_width}px")
+        if out:
+            Path(out).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=f"{out}/{name}-{width}.png", full_page=True)
+    context.close()
+    assert not page.js_errors, page.js_errors
+    assert not overflowing, f"pages wider than {width}px: {overflowing}"
+
+
+def test_focus_is_visible_on_links(page: Page) -> None:
+    page.goto("/")
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("none", "")
