@@ -1,0 +1,52 @@
+# backtp: `make run` serves the app on http://127.0.0.1:8000, `make test` lints and runs every test.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+
+# The newest Python >= 3.12 on this machine: on PATH, or installed by pyenv.
+find_python = for p in python3.13 python3.12 python3; do \
+	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; exit 0; }; \
+	done; \
+	ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V | tail -n 1
+PYTHON ?= $(shell $(find_python))
+
+.PHONY: install run serve test lint pytest ci migrations-check screenshots docker-lint clean
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "backtp needs Python 3.12 or newer (python3.13 or python3.12 on PATH)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_catalog
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py check --fail-level WARNING
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/hadolint Dockerfile
+
+pytest: install
+	$(BIN)/pytest
+
+test: lint pytest
+
+migrations-check: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Full-page PNGs of every page at 390 px and 1280 px wide, in screenshots/.
+screenshots: install
+	BACKTP_SCREENSHOTS=screenshots $(BIN)/pytest tests/browser/test_layout.py
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) staticfiles screenshots .pytest_cache .ruff_cache
