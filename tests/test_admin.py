@@ -17,6 +17,7 @@ CATALOG_MODELS = [
     "triggerpoint",
     "referralzone",
     "technique",
+    "techniquestep",
 ]
 
 

@@ -348,3 +348,11 @@ def test_interactive_maps_make_regions_focusable_checkboxes():
     assert by_id["left-calf"].get("aria-checked") == "true"
     assert by_id["right-calf"].get("aria-checked") == "false"
     assert all(el.get("tabindex") == "0" for el in by_id.values())
+
+
+@pytest.mark.django_db
+def test_every_body_region_in_the_database_has_a_shape_and_every_shape_a_region(catalog):
+    from backtp.catalog.models import BodyRegion
+
+    shapes = {el.get("id") for el in region_paths(parse(render()))}
+    assert shapes == set(BodyRegion.objects.values_list("slug", flat=True))

@@ -77,6 +77,15 @@ class ReferralZoneAdmin(admin.ModelAdmin):
     autocomplete_fields = ["trigger_point", "region", "sources"]
 
 
+@admin.register(TechniqueStep)
+class TechniqueStepAdmin(admin.ModelAdmin):
+    list_display = ["technique", "number", "text"]
+    list_filter = ["technique__tool", "technique__position"]
+    list_select_related = ["technique"]
+    search_fields = ["text", "technique__name"]
+    autocomplete_fields = ["technique"]
+
+
 class TechniqueStepInline(admin.TabularInline):
     model = TechniqueStep
     extra = 1
