@@ -116,3 +116,23 @@ def test_floor_and_hands_only_are_derived_from_position_and_tool() -> None:
     assert not TechniqueFactory.build(position=Technique.Position.WALL).on_floor
     assert TechniqueFactory.build(tool=Technique.Tool.FISTS).hands_only
     assert not TechniqueFactory.build(tool=Technique.Tool.TENNIS_BALL).hands_only
+
+
+def test_a_technique_for_two_points_shows_essential_where_their_zones_overlap() -> None:
+    flank = BodyRegionFactory(part="flank")
+    groin = BodyRegionFactory(part="groin", view="front", group="abdomen-groin")
+    first, second = TriggerPointFactory(), TriggerPointFactory()
+    ReferralZoneFactory(trigger_point=first, region=flank, kind="spillover")
+    ReferralZoneFactory(trigger_point=second, region=flank, kind="essential")
+    ReferralZoneFactory(trigger_point=second, region=groin, kind="spillover")
+    technique = TechniqueFactory(trigger_points=[first, second])
+    assert technique.zone_map() == {"right-flank": "essential", "right-groin": "spillover"}
+    assert technique.point_regions() == ["right-low-back"]
+
+
+def test_pain_parts_lists_essential_parts_before_spillover_without_repeats() -> None:
+    muscle = MuscleFactory()
+    for kind, part in [("spillover", "groin"), ("essential", "flank"), ("spillover", "flank")]:
+        point = TriggerPointFactory(muscle=muscle)
+        ReferralZoneFactory(trigger_point=point, region=BodyRegionFactory(part=part), kind=kind)
+    assert muscle.pain_parts() == ["Flank", "Groin"]

@@ -192,6 +192,16 @@ class Muscle(models.Model):
     def other_names_list(self) -> list[str]:
         return [name.strip() for name in self.other_names.split(",") if name.strip()]
 
+    def pain_parts(self) -> list[str]:
+        """Body parts its points commonly refer pain to, essential first (uses prefetched zones)."""
+        essential: dict[str, None] = {}
+        spillover: dict[str, None] = {}
+        for point in self.trigger_points.all():
+            for zone in point.zones.all():
+                bucket = essential if zone.kind == ReferralZone.Kind.ESSENTIAL else spillover
+                bucket[zone.region.part_name] = None
+        return list(essential) + [name for name in spillover if name not in essential]
+
 
 class TriggerPoint(models.Model):
     muscle = models.ForeignKey(Muscle, on_delete=models.CASCADE, related_name="trigger_points")
@@ -218,6 +228,19 @@ class TriggerPoint(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.muscle.get_absolute_url() + f"#{self.slug}"
+
+    def zone_map(self) -> dict[str, str]:
+        """Region slug -> zone kind, for the body map (uses prefetched zones)."""
+        return {zone.region.slug: zone.kind for zone in self.zones.all()}
+
+    def _zone_names(self, kind: str) -> str:
+        return ", ".join(z.region.name.lower() for z in self.zones.all() if z.kind == kind)
+
+    def essential_zone_names(self) -> str:
+        return self._zone_names(ReferralZone.Kind.ESSENTIAL)
+
+    def spillover_zone_names(self) -> str:
+        return self._zone_names(ReferralZone.Kind.SPILLOVER)
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
@@ -375,6 +398,19 @@ class Technique(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
+
+    def zone_map(self) -> dict[str, str]:
+        """Zones of all the points it treats; where two share a region, essential wins."""
+        zones: dict[str, str] = {}
+        for point in self.trigger_points.all():
+            for region, kind in point.zone_map().items():
+                if zones.get(region) != ReferralZone.Kind.ESSENTIAL:
+                    zones[region] = kind
+        return zones
+
+    def point_regions(self) -> list[str]:
+        """Where the points it treats lie, for the body map's markers."""
+        return sorted({point.region.slug for point in self.trigger_points.all()})
 
     @property
     def on_floor(self) -> bool:

@@ -43,17 +43,6 @@ def group_by_area(muscles: list[Muscle]) -> list[AreaGroup]:
     ]
 
 
-def pain_parts(muscle: Muscle) -> list[str]:
-    """Names of the body parts the muscle's points commonly refer pain to (essential first)."""
-    essential: dict[str, None] = {}
-    spillover: dict[str, None] = {}
-    for point in muscle.trigger_points.all():
-        for zone in point.zones.all():
-            bucket = essential if zone.kind == ReferralZone.Kind.ESSENTIAL else spillover
-            bucket[zone.region.part_name] = None
-    return list(essential) + [name for name in spillover if name not in essential]
-
-
 def region_part_choices() -> list[tuple[str, str]]:
     """(part, part name) pairs in body order, one per part whatever its sides."""
     seen: dict[str, str] = {}
