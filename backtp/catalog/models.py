@@ -287,6 +287,9 @@ class ReferralZone(models.Model):
     natural_key.dependencies = ["catalog.triggerpoint", "catalog.bodyregion"]
 
 
+DOSE_FIELDS = ("hold_seconds", "repetitions", "strokes", "minutes_per_side", "times_per_day")
+
+
 class Technique(models.Model):
     class Tool(models.TextChoices):
         TENNIS_BALL = "tennis-ball", "Tennis ball"
@@ -362,25 +365,12 @@ class Technique(models.Model):
     class Meta:
         ordering = ["order", "name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(hold_seconds__isnull=True) | Q(hold_seconds__gt=0),
-                name="technique_hold_positive",
-            ),
-            models.CheckConstraint(
-                condition=Q(repetitions__isnull=True) | Q(repetitions__gt=0),
-                name="technique_repetitions_positive",
-            ),
-            models.CheckConstraint(
-                condition=Q(strokes__isnull=True) | Q(strokes__gt=0),
-                name="technique_strokes_positive",
-            ),
-            models.CheckConstraint(
-                condition=Q(minutes_per_side__isnull=True) | Q(minutes_per_side__gt=0),
-                name="technique_minutes_positive",
-            ),
-            models.CheckConstraint(
-                condition=Q(times_per_day__isnull=True) | Q(times_per_day__gt=0),
-                name="technique_times_per_day_positive",
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gt": 0}),
+                    name=f"technique_{field}_positive",
+                )
+                for field in DOSE_FIELDS
             ),
             models.CheckConstraint(
                 condition=Q(hold_seconds__isnull=False)
