@@ -10,6 +10,8 @@ from backtp.catalog.models import (
     BodyRegion,
     Muscle,
     ReferralZone,
+    Routine,
+    RoutineStep,
     Source,
     Technique,
     TechniqueStep,
@@ -24,6 +26,7 @@ class SourceFactory(DjangoModelFactory):
 
     key = factory.Sequence(lambda n: f"source-{n}")
     title = factory.Sequence(lambda n: f"Source number {n}")
+    label = factory.Sequence(lambda n: f"Source {n}")
     author = "A. Author"
     year = 2020
     kind = Source.Kind.LITERATURE
@@ -146,3 +149,31 @@ class TechniqueFactory(DjangoModelFactory):
         if create:
             for number, text in enumerate(extracted or ["Find the spot.", "Lean in."], 1):
                 TechniqueStep.objects.create(technique=self, number=number, text=text)
+
+
+class RoutineFactory(DjangoModelFactory):
+    class Meta:
+        model = Routine
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"routine-{n}")
+    name = factory.Sequence(lambda n: f"Routine {n}")
+    summary = "A short routine."
+    description = "Do these in order."
+
+    @factory.post_generation
+    def sources(self, create: bool, extracted: list[Source] | None, **kwargs: object) -> None:
+        if create:
+            self.sources.set(extracted or [SourceFactory()])
+
+
+class RoutineStepFactory(DjangoModelFactory):
+    class Meta:
+        model = RoutineStep
+
+    routine = factory.SubFactory(RoutineFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    technique = factory.SubFactory(TechniqueFactory)
+    side = RoutineStep.Side.BOTH
+    duration_seconds = 60
+    rest_seconds = 10

@@ -4,7 +4,10 @@ from backtp.catalog.models import (
     AggravatingActivity,
     BodyRegion,
     Muscle,
+    RedFlag,
     ReferralZone,
+    Routine,
+    RoutineStep,
     Source,
     Technique,
     TechniqueStep,
@@ -99,3 +102,36 @@ class TechniqueAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["trigger_points", "sources"]
     inlines = [TechniqueStepInline]
+
+
+class RoutineStepInline(admin.TabularInline):
+    model = RoutineStep
+    extra = 1
+    autocomplete_fields = ["technique"]
+
+
+@admin.register(Routine)
+class RoutineAdmin(admin.ModelAdmin):
+    list_display = ["name", "times_per_day", "order"]
+    search_fields = ["name", "slug", "summary", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["sources"]
+    inlines = [RoutineStepInline]
+
+
+@admin.register(RoutineStep)
+class RoutineStepAdmin(admin.ModelAdmin):
+    list_display = ["routine", "number", "technique", "side", "duration_seconds", "rest_seconds"]
+    list_filter = ["routine", "side"]
+    list_select_related = ["routine", "technique"]
+    search_fields = ["routine__name", "technique__name", "note"]
+    autocomplete_fields = ["routine", "technique"]
+
+
+@admin.register(RedFlag)
+class RedFlagAdmin(admin.ModelAdmin):
+    list_display = ["question", "level", "excludes_area", "order"]
+    list_filter = ["level", "excludes_area"]
+    search_fields = ["slug", "question", "advice"]
+    prepopulated_fields = {"slug": ["question"]}
+    filter_horizontal = ["sources"]

@@ -45,6 +45,9 @@ class Source(models.Model):
         help_text="Stable key; for the seed documents, the file name.",
     )
     title = models.CharField(max_length=300)
+    label = models.CharField(
+        max_length=60, help_text="Short form for citations, e.g. 'Travell & Simons 1992'."
+    )
     author = models.CharField("author or publisher", max_length=200)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     url = models.URLField(blank=True)
@@ -241,6 +244,13 @@ class TriggerPoint(models.Model):
 
     def spillover_zone_names(self) -> str:
         return self._zone_names(ReferralZone.Kind.SPILLOVER)
+
+    def cited_sources(self) -> list["Source"]:
+        """Sources of the point and of its zones, once each (uses prefetched sources)."""
+        found = {source.pk: source for source in self.sources.all()}
+        for zone in self.zones.all():
+            found.update((source.pk, source) for source in zone.sources.all())
+        return sorted(found.values(), key=lambda source: (source.kind, source.key))
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
@@ -463,3 +473,190 @@ class TechniqueStep(models.Model):
         return (self.technique.slug, self.number)
 
     natural_key.dependencies = ["catalog.technique"]
+
+
+class Routine(models.Model):
+    """A ready-made sequence of techniques, run step by step by the session timer."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=120)
+    summary = models.CharField(max_length=200)
+    description = models.TextField()
+    times_per_day = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    sources = models.ManyToManyField(Source, related_name="routines")
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:routine_detail", args=[self.slug])
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    def total_seconds(self) -> int:
+        """Work and rest of every step, counting both sides where needed (prefetched steps)."""
+        return sum(step.total_seconds() for step in self.steps.all())
+
+    def total_minutes(self) -> int:
+        return max(1, round(self.total_seconds() / 60))
+
+    def per_day_note(self) -> str:
+        return f"up to {self.times_per_day} times a day" if self.times_per_day else ""
+
+
+class RoutineStepManager(models.Manager):
+    def get_by_natural_key(self, routine: str, number: int) -> "RoutineStep":
+        return self.get(routine__slug=routine, number=number)
+
+
+class RoutineStep(models.Model):
+    """One technique in a routine: either a timed stretch of work or holds x repetitions."""
+
+    class Side(models.TextChoices):
+        LEFT = "left", "Left side"
+        RIGHT = "right", "Right side"
+        BOTH = "both", "Both sides"
+
+    routine = models.ForeignKey(Routine, on_delete=models.CASCADE, related_name="steps")
+    number = models.PositiveSmallIntegerField()
+    technique = models.ForeignKey(Technique, on_delete=models.PROTECT, related_name="routine_steps")
+    side = models.CharField(max_length=5, choices=Side, default=Side.BOTH)
+    duration_seconds = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(10), MaxValueValidator(600)],
+        help_text="Time on one side. Leave empty when the step counts holds instead.",
+    )
+    hold_seconds = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(5), MaxValueValidator(120)]
+    )
+    repetitions = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    rest_seconds = models.PositiveSmallIntegerField(
+        default=10, validators=[MaxValueValidator(300)], help_text="Pause after this step."
+    )
+    note = models.CharField(max_length=200, blank=True)
+
+    objects = RoutineStepManager()
+
+    class Meta:
+        ordering = ["routine", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["routine", "number"], name="one_routine_step_per_number"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    # Explicit NOT NULLs: comparing NULL is unknown, and a CHECK lets that pass.
+                    Q(duration_seconds__isnull=False, duration_seconds__gt=0)
+                    & Q(hold_seconds__isnull=True, repetitions__isnull=True)
+                )
+                | (
+                    Q(duration_seconds__isnull=True)
+                    & Q(hold_seconds__isnull=False, hold_seconds__gt=0)
+                    & Q(repetitions__isnull=False, repetitions__gt=0)
+                ),
+                name="routine_step_duration_or_holds",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.routine.name}, step {self.number}: {self.technique.name}"
+
+    def get_absolute_url(self) -> str:
+        return self.routine.get_absolute_url() + f"#step-{self.number}"
+
+    def natural_key(self) -> tuple[str, int]:
+        return (self.routine.slug, self.number)
+
+    natural_key.dependencies = ["catalog.routine", "catalog.technique"]
+
+    def muscles(self) -> list["Muscle"]:
+        """The muscles this step works, in catalogue order (uses prefetched points)."""
+        found = {point.muscle.pk: point.muscle for point in self.technique.trigger_points.all()}
+        return sorted(found.values(), key=lambda muscle: (muscle.area, muscle.order))
+
+    @property
+    def passes(self) -> int:
+        """Two passes when a one-sided technique is done on both sides."""
+        return 2 if self.side == self.Side.BOTH and self.technique.per_side else 1
+
+    def work_seconds(self) -> int:
+        """Time on one side."""
+        if self.duration_seconds is not None:
+            return self.duration_seconds
+        return (self.hold_seconds or 0) * (self.repetitions or 0)
+
+    def total_seconds(self) -> int:
+        return self.work_seconds() * self.passes + self.rest_seconds
+
+    @property
+    def dose(self) -> str:
+        if self.duration_seconds is not None:
+            seconds = self.duration_seconds
+            amount = f"{seconds // 60} min" + (f" {seconds % 60} s" if seconds % 60 else "")
+            amount = amount if seconds >= 60 else f"{seconds} s"
+        else:
+            amount = f"{self.repetitions} × {self.hold_seconds} s holds"
+        if self.passes == 2:
+            return f"{amount} on each side"
+        if self.side == self.Side.BOTH:
+            return f"{amount}, both sides at once"
+        return f"{amount}, {self.get_side_display().lower()}"
+
+
+class RedFlag(models.Model):
+    """A safety question asked before any suggestion (domain reference sections 6 and 7)."""
+
+    class Level(models.TextChoices):
+        EMERGENCY = "emergency", "Emergency: call now"
+        URGENT = "urgent", "Urgent: see a doctor first"
+        SOON = "soon", "See a doctor soon"
+        CONTRAINDICATION = "contraindication", "Limits self-treatment"
+
+    slug = models.SlugField(unique=True)
+    question = models.CharField(max_length=240, help_text="A yes/no question in plain words.")
+    level = models.CharField(max_length=16, choices=Level)
+    advice = models.TextField(help_text="What to do when the answer is yes.")
+    excludes_area = models.CharField(
+        max_length=12,
+        choices=Muscle.Area,
+        blank=True,
+        help_text="Contraindications: techniques for muscles in this area are left out.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    sources = models.ManyToManyField(Source, related_name="red_flags")
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["order", "slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(excludes_area="") | Q(level="contraindication"),
+                name="only_contraindications_exclude_areas",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.question
+
+    def get_absolute_url(self) -> str:
+        return reverse("pages:safety") + f"#{self.slug}"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    @property
+    def stops_self_treatment(self) -> bool:
+        return self.level in (self.Level.EMERGENCY, self.Level.URGENT)

@@ -10,10 +10,11 @@ FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
 
 def catalog_fixture_paths(directory: Path = FIXTURES_DIR) -> list[Path]:
-    """Fixtures in dependency order: vocabularies first, then one file per muscle."""
+    """Fixtures in dependency order: vocabularies, one file per muscle, then what uses them."""
     heads = [directory / name for name in ("sources.json", "regions.json", "activities.json")]
     muscles = sorted((directory / "muscles").glob("*.json"))
-    return heads + muscles
+    tails = [directory / name for name in ("routines.json", "safety.json")]
+    return heads + muscles + tails
 
 
 class Command(BaseCommand):
