@@ -6,7 +6,15 @@ from operator import and_, or_
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from backtp.catalog.models import BodyRegion, Muscle, ReferralZone, Technique, TriggerPoint
+from backtp.catalog.models import (
+    BodyRegion,
+    Muscle,
+    ReferralZone,
+    Routine,
+    RoutineStep,
+    Technique,
+    TriggerPoint,
+)
 
 SEARCH_LIMIT = 12
 
@@ -86,6 +94,21 @@ def technique_with_steps(slug: str) -> Technique:
     return Technique.objects.prefetch_related(
         "steps", "sources", Prefetch("trigger_points", queryset=points)
     ).get(slug=slug)
+
+
+def routines_with_steps() -> QuerySet[Routine]:
+    steps = RoutineStep.objects.select_related("technique")
+    return Routine.objects.prefetch_related(Prefetch("steps", queryset=steps), "sources")
+
+
+def routine_with_steps(slug: str) -> Routine:
+    """A routine with its steps, techniques and the muscles they work (raises DoesNotExist)."""
+    points = TriggerPoint.objects.select_related("muscle")
+    techniques = Technique.objects.prefetch_related(Prefetch("trigger_points", queryset=points))
+    steps = RoutineStep.objects.prefetch_related(Prefetch("technique", queryset=techniques))
+    return Routine.objects.prefetch_related(Prefetch("steps", queryset=steps), "sources").get(
+        slug=slug
+    )
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from django.views.decorators.http import require_GET
 
 from backtp.catalog import selectors
 from backtp.catalog.forms import MuscleFilterForm, SearchForm
-from backtp.catalog.models import Muscle, Source, Technique
+from backtp.catalog.models import Muscle, Routine, Source, Technique
 from backtp.htmx import HtmxHttpRequest, template_for, vary_on_htmx
 
 
@@ -52,6 +52,21 @@ def technique_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     except Technique.DoesNotExist:
         raise Http404("No technique by that name") from None
     return render(request, "catalog/technique_detail.html", {"technique": technique})
+
+
+@require_GET
+def routine_list(request: HtmxHttpRequest) -> HttpResponse:
+    routines = selectors.routines_with_steps()
+    return render(request, "catalog/routine_list.html", {"routines": routines})
+
+
+@require_GET
+def routine_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    try:
+        routine = selectors.routine_with_steps(slug)
+    except Routine.DoesNotExist:
+        raise Http404("No routine by that name") from None
+    return render(request, "catalog/routine_detail.html", {"routine": routine})
 
 
 @require_GET
