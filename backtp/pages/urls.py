@@ -6,4 +6,8 @@ app_name = "pages"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("about-the-evidence/", views.evidence, name="evidence"),
+    path("safety/", views.safety, name="safety"),
+    path("tips/", views.tips, name="tips"),
+    path("trigger-points-and-diagnoses/", views.diagnoses, name="diagnoses"),
 ]

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from backtp.catalog.models import Muscle, TriggerPoint
+from backtp.catalog.models import Muscle, RedFlag, Source, TriggerPoint
 
 FEATURED_MUSCLES = ("quadratus-lumborum", "gluteus-medius", "erector-spinae", "iliopsoas")
 # The point seed 003 treats first: it often explains pain across the belt line.
@@ -38,3 +38,34 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def _content_page(request: HttpRequest, template: str, **context: object) -> HttpResponse:
+    """A hand-written content page; its citations come from one query."""
+    context["sources_by_key"] = {source.key: source for source in Source.objects.all()}
+    return render(request, template, context)
+
+
+@require_GET
+def evidence(request: HttpRequest) -> HttpResponse:
+    return _content_page(request, "pages/evidence.html")
+
+
+@require_GET
+def safety(request: HttpRequest) -> HttpResponse:
+    flags = list(RedFlag.objects.prefetch_related("sources"))
+    levels = [
+        (level, label, [flag for flag in flags if flag.level == level])
+        for level, label in RedFlag.Level.choices
+    ]
+    return _content_page(request, "pages/safety.html", levels=levels)
+
+
+@require_GET
+def tips(request: HttpRequest) -> HttpResponse:
+    return _content_page(request, "pages/tips.html")
+
+
+@require_GET
+def diagnoses(request: HttpRequest) -> HttpResponse:
+    return _content_page(request, "pages/diagnoses.html")
