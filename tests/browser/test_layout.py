@@ -19,6 +19,12 @@ PAGES = {
     "iliopsoas": "/muscles/iliopsoas/",
     "technique": "/techniques/{technique}/",
     "search": "/search/?q=hip",
+    "routines": "/routines/",
+    "routine": "/routines/three-step-programme/",
+    "safety": "/safety/",
+    "evidence": "/about-the-evidence/",
+    "tips": "/tips/",
+    "diagnoses": "/trigger-points-and-diagnoses/",
     "sources": "/sources/",
     "where-does-it-hurt": "/where-does-it-hurt/",
     "not-found": "/muscles/nope/",
@@ -37,9 +43,10 @@ def test_no_page_scrolls_sideways(browser, live_server, live_catalog, device: st
     width = WIDTHS[device]
     context, page = _new_page(browser, live_server, width, 844 if width < 600 else 900)
     out = os.environ.get("BACKTP_SCREENSHOTS")
-    overflowing = []
+    overflowing, statuses = [], {}
     for name, url in PAGES.items():
-        page.goto(url.format(technique=_technique_slug()))
+        response = page.goto(url.format(technique=_technique_slug()))
+        statuses[name] = response.status
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         if scroll_width > width:
             overflowing.append(f"{name}: {scroll_width}px")
@@ -49,6 +56,8 @@ def test_no_page_scrolls_sideways(browser, live_server, live_catalog, device: st
     context.close()
     assert not page.js_errors, page.js_errors
     assert not overflowing, f"pages wider than {width}px: {overflowing}"
+    expected = {name: 404 if name == "not-found" else 200 for name in PAGES}
+    assert statuses == expected
 
 
 def test_focus_is_visible_on_links(page: Page) -> None:
