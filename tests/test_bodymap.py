@@ -340,14 +340,17 @@ def test_template_tag_matches_render_context():
     assert rendered == expected
 
 
-def test_interactive_maps_make_regions_focusable_checkboxes():
+def test_an_interactive_map_is_a_pointer_mirror_of_real_checkboxes():
+    # The questionnaire's labelled checkboxes are the accessible control; the map only
+    # mirrors them, so it is hidden from assistive technology and takes no tab stops.
     root = parse(render(marked={"left-calf"}, interactive=True))
     assert "bodymap--interactive" in root.find("div").get("class")
-    assert root.find(f".//{SVG}svg").get("role") == "group"
+    svg = root.find(f".//{SVG}svg")
+    assert svg.get("aria-hidden") == "true"
     by_id = {el.get("id"): el for el in region_paths(root)}
-    assert by_id["left-calf"].get("aria-checked") == "true"
-    assert by_id["right-calf"].get("aria-checked") == "false"
-    assert all(el.get("tabindex") == "0" for el in by_id.values())
+    assert "is-marked" in by_id["left-calf"].get("class")
+    assert "is-marked" not in by_id["right-calf"].get("class")
+    assert not any(el.get("tabindex") or el.get("role") for el in by_id.values())
 
 
 @pytest.mark.django_db

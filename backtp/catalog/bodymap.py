@@ -721,4 +721,5 @@ def render_context(
         "legend": legend and bool(zones or markers),
         "has_essential": "essential" in zones.values(),
         "has_spillover": "spillover" in zones.values(),
+        "has_marked": bool(marked_set),
     }

@@ -1,9 +1,319 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+"""'Where does it hurt?': safety screen, body map, how it feels, what you have, results.
+
+Each step has its own URL and works as a plain form POST (redirect to the next step);
+with htmx the next step is swapped in place and its URL pushed to the history.
+Answers live in the session until the last step saves an Assessment.
+"""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseLocation
+
+from backtp.catalog.models import BodyRegion, RedFlag, RoutineStep, Technique, TriggerPoint
+from backtp.guide import engine
+from backtp.guide.forms import INTENSITIES, QUALITIES, BodyMapForm, FeelForm, HaveForm, SafetyForm
+from backtp.guide.models import Assessment
+from backtp.guide.snapshot import build_catalogue
+from backtp.guide.state import STEP_URLS, GuideState
+from backtp.htmx import HtmxHttpRequest, template_for, vary_on_htmx
+
+SHOWN = 6  # suggestions shown in full; the next few are listed briefly
+LISTED = 12
+PLAN_SIZE = 3
+PLAN_REST_SECONDS = 15
+MISSING = {
+    "safety": "Please answer the safety questions first: they decide if self-treatment is safe.",
+    "map": "Please mark where it hurts first.",
+    "feel": "Please tell us how it feels first (you can leave everything unticked).",
+}
 
 
-@require_GET
-def start(request: HttpRequest) -> HttpResponse:
-    """Entry to the questionnaire; until it lands, a page that says so and points onwards."""
-    return render(request, "guide/start.html")
+def _step(request: HtmxHttpRequest, template: str, context: dict, status: int = 200):
+    context.setdefault("state", GuideState(request.session))
+    return render(request, template_for(request, template, "step"), context, status=status)
+
+
+def _go(request: HtmxHttpRequest, url: str) -> HttpResponse:
+    if request.htmx:
+        return HttpResponseLocation(url, target="#guide", swap="outerHTML")
+    return redirect(url)
+
+
+def _guard(request: HtmxHttpRequest, state: GuideState, step: str) -> HttpResponse | None:
+    """Send the person back to the step they skipped, or to the stop page."""
+    if state.stopped:
+        return redirect("guide:stop")
+    if missing := state.first_missing(step):
+        messages.info(request, MISSING[missing])
+        return redirect(STEP_URLS[missing])
+    return None
+
+
+@require_http_methods(["GET"])
+def start(request: HtmxHttpRequest) -> HttpResponse:
+    return render(request, "guide/start.html", {"state": GuideState(request.session)})
+
+
+@require_POST
+def restart(request: HtmxHttpRequest) -> HttpResponse:
+    GuideState(request.session).clear()
+    return redirect("guide:safety")
+
+
+@vary_on_htmx
+@require_http_methods(["GET", "POST"])
+def safety(request: HtmxHttpRequest) -> HttpResponse:
+    state = GuideState(request.session)
+    if state.stopped:
+        return redirect("guide:stop")
+    flags = list(RedFlag.objects.order_by("order"))
+    saved = (state.get("safety") or {}).get("answers")
+    if request.method == "POST":
+        form = SafetyForm(request.POST, flags=flags)
+        if not form.is_valid():
+            return _step(request, "guide/safety.html", {"form": form}, status=400)
+        outcome = form.outcome()
+        state.save(
+            "safety",
+            {
+                "answers": dict(form.cleaned_data),
+                "outcome": outcome,
+                "contraindications": [f.slug for f in form.yes(RedFlag.Level.CONTRAINDICATION)],
+                "soon": [f.slug for f in form.yes(RedFlag.Level.SOON)],
+            },
+        )
+        return _go(request, reverse("guide:stop" if outcome != "clear" else "guide:body_map"))
+    form = SafetyForm(initial=saved, flags=flags)
+    return _step(request, "guide/safety.html", {"form": form})
+
+
+@vary_on_htmx
+@require_http_methods(["GET"])
+def stop(request: HtmxHttpRequest) -> HttpResponse:
+    state = GuideState(request.session)
+    if not state.stopped:
+        return redirect("guide:safety")
+    answers = state.get("safety")["answers"]
+    level = state.stopped
+    flags = [f for f in RedFlag.objects.filter(level=level) if answers.get(f.slug) == "yes"]
+    return _step(request, "guide/stop.html", {"level": level, "flags": flags})
+
+
+def _region_rows(form: BodyMapForm) -> list[tuple[str, list[dict]]]:
+    """The region checkboxes grouped by body area, each with its intensity and worst choice."""
+    data = form.data if form.is_bound else None
+    marked = set(data.getlist("regions")) if data else set(form.initial.get("regions", {}))
+    worst = (data.get("worst") if data else form.initial.get("worst")) or ""
+    groups: dict[str, tuple[str, list[dict]]] = {}
+    for region in form.region_list:
+        if data:
+            intensity = data.get(f"intensity-{region.slug}", "")
+        else:
+            saved = form.initial.get("regions", {}).get(region.slug)
+            intensity = "" if saved is None else str(saved)
+        label, rows = groups.setdefault(region.group, (region.get_group_display(), []))
+        rows.append(
+            {
+                "region": region,
+                "checked": region.slug in marked,
+                "intensity": intensity,
+                "worst": region.slug == worst,
+            }
+        )
+    return list(groups.values())
+
+
+@vary_on_htmx
+@require_http_methods(["GET", "POST"])
+def body_map(request: HtmxHttpRequest) -> HttpResponse:
+    state = GuideState(request.session)
+    if response := _guard(request, state, "map"):
+        return response
+    regions = list(BodyRegion.objects.order_by("order"))
+    if request.method == "POST":
+        form = BodyMapForm(request.POST, regions=regions)
+        if form.is_valid():
+            state.save("map", form.answers())
+            return _go(request, reverse("guide:feel"))
+        status = 400
+    else:
+        form = BodyMapForm(initial=state.get("map") or {}, regions=regions)
+        status = 200
+    marked = [
+        row["region"].slug for _, rows in _region_rows(form) for row in rows if row["checked"]
+    ]
+    context = {
+        "form": form,
+        "groups": _region_rows(form),
+        "marked": marked,
+        "intensity_choices": INTENSITIES,
+    }
+    return _step(request, "guide/body_map.html", context, status=status)
+
+
+@vary_on_htmx
+@require_http_methods(["GET", "POST"])
+def feel(request: HtmxHttpRequest) -> HttpResponse:
+    state = GuideState(request.session)
+    if response := _guard(request, state, "feel"):
+        return response
+    if request.method == "POST":
+        form = FeelForm(request.POST)
+        if form.is_valid():
+            state.save("feel", form.cleaned_data)
+            return _go(request, reverse("guide:have"))
+        return _step(request, "guide/feel.html", {"form": form}, status=400)
+    form = FeelForm(initial=state.get("feel") or {})
+    return _step(request, "guide/feel.html", {"form": form})
+
+
+@vary_on_htmx
+@require_http_methods(["GET", "POST"])
+def have(request: HtmxHttpRequest) -> HttpResponse:
+    state = GuideState(request.session)
+    if response := _guard(request, state, "have"):
+        return response
+    if request.method == "POST":
+        form = HaveForm(request.POST)
+        if form.is_valid():
+            state.save("have", form.cleaned_data)
+            assessment = _save_assessment(request, state)
+            return _go(request, assessment.get_absolute_url())
+        return _step(request, "guide/have.html", {"form": form}, status=400)
+    form = HaveForm(initial=state.get("have") or {"tools": ["hands"]})
+    return _step(request, "guide/have.html", {"form": form})
+
+
+def _save_assessment(request: HtmxHttpRequest, state: GuideState) -> Assessment:
+    safety, body, feeling, kit = (state.get(step) for step in ("safety", "map", "feel", "have"))
+    return Assessment.objects.create(
+        user=request.user if request.user.is_authenticated else None,
+        regions=body["regions"],
+        worst=body["worst"],
+        qualities=feeling["qualities"],
+        activities=feeling["activities"],
+        tools=kit["tools"],
+        positions=kit["positions"],
+        contraindications=safety["contraindications"],
+        see_doctor_soon=safety["soon"],
+    )
+
+
+SIDE_LABELS = {"right": "right side", "left": "left side", "both": "both sides"}
+
+
+def _results_context(assessment: Assessment) -> dict:
+    """Everything the results page shows, in a fixed number of queries."""
+    catalogue = build_catalogue()
+    result = engine.suggest(assessment.answers(), catalogue)
+    shown = result.suggestions[:LISTED]
+    point_slugs = {s.point for s in shown}
+    technique_slugs = {
+        slug
+        for s in shown
+        for slug in (*s.techniques, *s.other_tools, *(x.technique for x in s.left_out))
+    }
+    points = TriggerPoint.objects.select_related("muscle").prefetch_related("sources")
+    points = points.in_bulk(point_slugs, field_name="slug")
+    techniques = Technique.objects.in_bulk(technique_slugs, field_name="slug")
+    flags = RedFlag.objects.in_bulk(
+        [*assessment.contraindications, *assessment.see_doctor_soon], field_name="slug"
+    )
+    marked = set(assessment.regions)
+    cards = [
+        {
+            "rank": rank,
+            "prefix": f"s{rank}-",
+            "s": suggestion,
+            "point": points[suggestion.point],
+            "side": SIDE_LABELS[suggestion.side],
+            "zones": suggestion.zones_for_map(catalogue),
+            "markers": suggestion.marker_regions(catalogue),
+            "techniques": [techniques[slug] for slug in suggestion.techniques],
+            "left_out": [(techniques[x.technique], x.reason) for x in suggestion.left_out],
+            "other_tools": [techniques[slug] for slug in suggestion.other_tools],
+        }
+        for rank, suggestion in enumerate(shown, 1)
+    ]
+    regions = [
+        {
+            "name": catalogue.regions[slug].name,
+            "intensity": assessment.regions[slug],
+            "worst": slug == assessment.worst,
+        }
+        for slug in sorted(marked, key=lambda slug: list(catalogue.regions).index(slug))
+    ]
+    qualities = dict(QUALITIES)
+    return {
+        "assessment": assessment,
+        "result": result,
+        "cards": cards[:SHOWN],
+        "more": cards[SHOWN:],
+        "marked": sorted(marked),
+        "regions": regions,
+        "qualities": [qualities[q] for q in assessment.qualities if q in qualities],
+        "activities": [catalogue.activity_names.get(a, a) for a in assessment.activities],
+        "soon": [flags[slug] for slug in assessment.see_doctor_soon if slug in flags],
+        "limits": [flags[slug] for slug in assessment.contraindications if slug in flags],
+    }
+
+
+@vary_on_htmx
+@require_http_methods(["GET"])
+def results(request: HtmxHttpRequest, assessment_id: UUID) -> HttpResponse:
+    assessment = get_object_or_404(Assessment, pk=assessment_id)
+    return _step(request, "guide/results.html", _results_context(assessment))
+
+
+def plan_steps(
+    suggestions: list[engine.Suggestion], techniques: dict[str, Technique]
+) -> list[RoutineStep]:
+    """Unsaved RoutineSteps: each top suggestion's first fitting technique at its default dose."""
+    steps: list[RoutineStep] = []
+    used: set[str] = set()
+    for suggestion in suggestions:
+        slug = next((slug for slug in suggestion.techniques if slug not in used), None)
+        if slug is None:
+            continue
+        used.add(slug)
+        technique = techniques[slug]
+        step = RoutineStep(
+            number=len(steps) + 1,
+            technique=technique,
+            side=suggestion.side,
+            rest_seconds=PLAN_REST_SECONDS,
+        )
+        if technique.minutes_per_side is not None:
+            step.duration_seconds = int(technique.minutes_per_side * 60)
+        elif technique.hold_seconds is not None:
+            step.hold_seconds = technique.hold_seconds
+            step.repetitions = technique.repetitions or 1
+        else:
+            step.duration_seconds = max(30, (technique.strokes or 10) * 3)
+        steps.append(step)
+        if len(steps) == PLAN_SIZE:
+            break
+    return steps
+
+
+@require_http_methods(["GET"])
+def plan(request: HtmxHttpRequest, assessment_id: UUID) -> HttpResponse:
+    assessment = get_object_or_404(Assessment, pk=assessment_id)
+    result = engine.suggest(assessment.answers(), build_catalogue())
+    top = [s for s in result.suggestions if s.techniques][: PLAN_SIZE * 2]
+    slugs = {slug for s in top for slug in s.techniques}
+    points = Prefetch("trigger_points", queryset=TriggerPoint.objects.select_related("muscle"))
+    techniques = Technique.objects.prefetch_related(points).in_bulk(slugs, field_name="slug")
+    steps = plan_steps(top, techniques)
+    context = {
+        "assessment": assessment,
+        "steps": steps,
+        "total_minutes": max(1, round(sum(step.total_seconds() for step in steps) / 60)),
+    }
+    return render(request, "guide/plan.html", context)

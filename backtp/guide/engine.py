@@ -1,0 +1,361 @@
+"""The suggestion engine: which trigger points most likely cause the pain a person marked.
+
+A pure, deterministic function over plain data: `suggest(answers, catalogue)`. No ORM,
+no request. `backtp.guide.snapshot` builds the `Catalogue` from the database.
+
+Scoring (documented for people in docs/suggestions.md)
+------------------------------------------------------
+Every trigger point is scored twice, once as it lies on the person's right side and
+once mirrored onto the left (the catalogue describes points on the right). For one
+side, with M the set of marked regions:
+
+    weight(r)   = (0.5 + intensity(r) / 10) * (1.5 if r is the worst region else 1)
+                  intensity defaults to 5 when not given, so weight is 1.0 or 1.5
+    kind(z)     = 3 for an essential zone, 1 for a spillover zone
+    zone_score  = sum of kind(z) * weight(r)  over zones z whose region r is in M
+    coverage    = 2 * (marked regions the point's zones cover) / |M|
+    activities  = 0.5 per aggravating activity the person ticked that is typical of
+                  the muscle, at most 1.5 in all
+
+    score       = zone_score + coverage + activities,   only when zone_score > 0
+
+So essential overlap outweighs spillover three to one, the worst and the more intense
+regions count more, a point explaining more of the map ranks higher, and activities
+nudge (never create) a suggestion. A point whose two sides score the same (midline
+pain, or a pattern that crosses the midline such as rectus abdominis) is one
+suggestion for both sides; otherwise each side that scores is its own suggestion.
+Ties are broken by catalogue order (and between the two sides of one point by the
+larger zone_score), so the ranking is fully deterministic and mirrors with the map.
+
+Techniques are then filtered: contraindications leave out every technique for
+muscles in the area they rule out (and say why); the rest must fit the person's
+tools and positions. Professional-only muscles are suggested with no technique.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+ESSENTIAL_WEIGHT = 3.0
+SPILLOVER_WEIGHT = 1.0
+WORST_MULTIPLIER = 1.5
+DEFAULT_INTENSITY = 5
+COVERAGE_WEIGHT = 2.0
+ACTIVITY_BOOST = 0.5
+ACTIVITY_CAP = 1.5
+
+# What a person may say they have at hand, and which technique tools each unlocks.
+BALLS = frozenset({"tennis-ball", "lacrosse-ball", "massage-ball"})
+TOOL_OPTIONS = ("tennis-ball", "lacrosse-ball", "massage-ball", "foam-roller", "two-balls", "hands")
+TOOL_NEEDS: Mapping[str, frozenset[str] | None] = {
+    "tennis-ball": BALLS,
+    "lacrosse-ball": BALLS,
+    "massage-ball": BALLS,
+    "massage-blocks": BALLS,
+    "two-balls": frozenset({"two-balls"}),
+    "double-roller": frozenset({"two-balls"}),
+    "foam-roller": frozenset({"foam-roller"}),
+    # Everyone has hands and a firm cushion.
+    "bolster": None,
+    "fists": None,
+    "thumbs": None,
+    "fingertips": None,
+}
+POSITION_OPTIONS = ("floor", "wall", "seated", "discreet")
+POSITION_GROUP = {
+    "lying-back": "floor",
+    "lying-side": "floor",
+    "lying-front": "floor",
+    "wall": "wall",
+    "seated": "seated",
+    "standing": "standing",
+}
+
+
+# Inputs ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answers:
+    """What the person told the questionnaire."""
+
+    regions: Mapping[str, int | None]  # marked region slug -> intensity 0-10, or None
+    worst: str | None = None
+    activities: frozenset[str] = frozenset()
+    tools: frozenset[str] = frozenset()
+    positions: frozenset[str] = frozenset()
+    contraindications: frozenset[str] = frozenset()  # red-flag slugs answered yes
+
+
+@dataclass(frozen=True)
+class Region:
+    slug: str
+    name: str
+    mirror: str  # the same region on the other side; itself when midline
+
+
+@dataclass(frozen=True)
+class Zone:
+    region: str
+    kind: str  # "essential" or "spillover"
+
+
+@dataclass(frozen=True)
+class Point:
+    slug: str
+    name: str
+    muscle: str
+    muscle_name: str
+    muscle_area: str
+    region: str  # where the point lies, on the right side
+    zones: tuple[Zone, ...]
+    activities: frozenset[str]  # aggravating activities typical of the muscle
+    techniques: tuple[str, ...]
+    professional_only: bool = False
+    order: int = 0  # catalogue order, for ties
+
+
+@dataclass(frozen=True)
+class Technique:
+    slug: str
+    name: str
+    tool: str
+    position: str
+    discreet: bool
+    areas: frozenset[str]  # areas of the muscles it works
+
+
+@dataclass(frozen=True)
+class Contraindication:
+    slug: str
+    question: str
+    excludes_area: str  # "" when it only calls for care
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    regions: Mapping[str, Region]
+    points: tuple[Point, ...]
+    techniques: Mapping[str, Technique]
+    activity_names: Mapping[str, str] = field(default_factory=dict)
+    contraindications: Mapping[str, Contraindication] = field(default_factory=dict)
+    area_names: Mapping[str, str] = field(default_factory=dict)
+
+
+# Outputs ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ZoneMatch:
+    region: str
+    kind: str
+    weight: float  # kind weight x region weight: its share of zone_score
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    technique: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    point: str
+    side: str  # "right", "left" or "both"
+    score: float
+    zone_score: float
+    coverage: float
+    activity_boost: float
+    matches: tuple[ZoneMatch, ...]
+    activities: tuple[str, ...]
+    techniques: tuple[str, ...]  # fit tools, positions and contraindications
+    left_out: tuple[LeftOut, ...]  # ruled out by a contraindication
+    other_tools: tuple[str, ...]  # safe, but need a tool or position the person lacks
+    reasons: tuple[str, ...]
+    professional_only: bool = False
+
+    def zones_for_map(self, catalogue: Catalogue) -> dict[str, str]:
+        """The point's zones on the suggested side(s), for drawing over the person's map."""
+        point = catalogue_point(catalogue, self.point)
+        zones: dict[str, str] = {}
+        sides = ("right", "left") if self.side == "both" else (self.side,)
+        for side in sides:
+            for zone in point.zones:
+                region = _on_side(catalogue, zone.region, side)
+                if zones.get(region) != "essential":
+                    zones[region] = zone.kind
+        return zones
+
+    def marker_regions(self, catalogue: Catalogue) -> list[str]:
+        point = catalogue_point(catalogue, self.point)
+        sides = ("right", "left") if self.side == "both" else (self.side,)
+        return sorted({_on_side(catalogue, point.region, side) for side in sides})
+
+
+@dataclass(frozen=True)
+class Result:
+    suggestions: tuple[Suggestion, ...]
+    message: str = ""
+    cautions: tuple[str, ...] = ()  # contraindications that call for care everywhere
+
+
+EMPTY_MESSAGE = (
+    "Mark at least one place where it hurts on the body map, and backtp will suggest "
+    "the trigger points that most often send pain there."
+)
+NO_MATCH_MESSAGE = (
+    "None of the trigger points in backtp commonly sends pain to the places you marked. "
+    "That does not rule out a muscular cause; a physiotherapist can examine you."
+)
+
+
+# The engine ------------------------------------------------------------------------
+
+
+def catalogue_point(catalogue: Catalogue, slug: str) -> Point:
+    return next(point for point in catalogue.points if point.slug == slug)
+
+
+def _on_side(catalogue: Catalogue, region: str, side: str) -> str:
+    return region if side == "right" else catalogue.regions[region].mirror
+
+
+def region_weight(answers: Answers, region: str) -> float:
+    intensity = answers.regions.get(region)
+    base = 0.5 + (DEFAULT_INTENSITY if intensity is None else intensity) / 10
+    return base * (WORST_MULTIPLIER if region == answers.worst else 1.0)
+
+
+def _score_side(
+    point: Point, side: str, answers: Answers, catalogue: Catalogue
+) -> tuple[float, float, tuple[ZoneMatch, ...]]:
+    matches: dict[str, ZoneMatch] = {}
+    for zone in point.zones:
+        region = _on_side(catalogue, zone.region, side)
+        if region not in answers.regions:
+            continue
+        kind_weight = ESSENTIAL_WEIGHT if zone.kind == "essential" else SPILLOVER_WEIGHT
+        match = ZoneMatch(region, zone.kind, kind_weight * region_weight(answers, region))
+        # A crossing pattern can reach one region twice; the stronger claim counts.
+        if region not in matches or match.weight > matches[region].weight:
+            matches[region] = match
+    zone_score = sum(match.weight for match in matches.values())
+    coverage = COVERAGE_WEIGHT * len(matches) / len(answers.regions)
+    ordered = tuple(sorted(matches.values(), key=lambda m: (-m.weight, m.region)))
+    return zone_score, coverage, ordered
+
+
+def _technique_fits(technique: Technique, answers: Answers) -> bool:
+    needs = TOOL_NEEDS.get(technique.tool)
+    if needs is not None and not (needs & answers.tools):
+        return False
+    if "discreet" in answers.positions and technique.discreet:
+        return True
+    group = POSITION_GROUP[technique.position]
+    chosen = set(answers.positions) - {"discreet"}
+    # Standing is possible for anyone who can use any position at all.
+    return group in chosen or (group == "standing" and bool(chosen))
+
+
+def _sort_techniques(
+    point: Point, answers: Answers, catalogue: Catalogue
+) -> tuple[tuple[str, ...], tuple[LeftOut, ...], tuple[str, ...]]:
+    excluded_areas = {
+        catalogue.contraindications[slug].excludes_area: catalogue.contraindications[slug]
+        for slug in sorted(answers.contraindications)
+        if slug in catalogue.contraindications and catalogue.contraindications[slug].excludes_area
+    }
+    fitting, left_out, other = [], [], []
+    for slug in point.techniques:
+        technique = catalogue.techniques[slug]
+        blocking = next(
+            (excluded_areas[area] for area in sorted(technique.areas) if area in excluded_areas),
+            None,
+        )
+        if blocking is not None:
+            area = catalogue.area_names.get(blocking.excludes_area, blocking.excludes_area)
+            left_out.append(
+                LeftOut(
+                    slug,
+                    f"left out because you answered yes to: {blocking.question} "
+                    f"(no pressure on the {area.lower()})",
+                )
+            )
+        elif _technique_fits(technique, answers):
+            fitting.append(slug)
+        else:
+            other.append(slug)
+    return tuple(fitting), tuple(left_out), tuple(other)
+
+
+def _names(catalogue: Catalogue, slugs: Iterable[str]) -> str:
+    names = [catalogue.regions[slug].name.lower() for slug in slugs]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _reasons(
+    point: Point, matches: tuple[ZoneMatch, ...], activities: tuple[str, ...], catalogue: Catalogue
+) -> tuple[str, ...]:
+    essential = [m.region for m in matches if m.kind == "essential"]
+    spillover = [m.region for m in matches if m.kind == "spillover"]
+    parts = []
+    if essential:
+        parts.append(f"your {_names(catalogue, essential)} (where it nearly always refers)")
+    if spillover:
+        parts.append(f"your {_names(catalogue, spillover)} (where it sometimes refers)")
+    reasons = [f"Commonly sends pain to {' and to '.join(parts)}."]
+    for slug in activities:
+        activity = catalogue.activity_names.get(slug, slug).lower()
+        reasons.append(f"Worse with {activity}: typical of the {point.muscle_name.lower()}.")
+    return tuple(reasons)
+
+
+def suggest(answers: Answers, catalogue: Catalogue) -> Result:
+    """Rank the catalogue's trigger points for these answers (see the module docstring)."""
+    if not answers.regions:
+        return Result((), EMPTY_MESSAGE)
+    cautions = tuple(
+        catalogue.contraindications[slug].question
+        for slug in sorted(answers.contraindications)
+        if slug in catalogue.contraindications
+        and not catalogue.contraindications[slug].excludes_area
+    )
+    ranked: list[tuple[tuple, Suggestion]] = []
+    for point in catalogue.points:
+        right = _score_side(point, "right", answers, catalogue)
+        left = _score_side(point, "left", answers, catalogue)
+        # Rounded: (0.5 + 0.3) x 1.5 and 0.5 + 0.7 are both 1.2, but not in binary floats.
+        if round(right[0], 6) == round(left[0], 6) and right[1] == left[1]:
+            sides = [("both", right)] if right[0] > 0 else []
+        else:
+            sides = [(side, scored) for side, scored in (("right", right), ("left", left))]
+            sides = [(side, scored) for side, scored in sides if scored[0] > 0]
+        if not sides:
+            continue
+        activities = tuple(sorted(answers.activities & point.activities))
+        boost = min(ACTIVITY_CAP, ACTIVITY_BOOST * len(activities))
+        fitting, left_out, other = _sort_techniques(point, answers, catalogue)
+        for side, (zone_score, coverage, matches) in sides:
+            score = round(zone_score + coverage + boost, 6)
+            suggestion = Suggestion(
+                point=point.slug,
+                side=side,
+                score=score,
+                zone_score=round(zone_score, 6),
+                coverage=round(coverage, 6),
+                activity_boost=boost,
+                matches=matches,
+                activities=activities,
+                techniques=fitting,
+                left_out=left_out,
+                other_tools=other,
+                reasons=_reasons(point, matches, activities, catalogue),
+                professional_only=point.professional_only,
+            )
+            # Two sides of one point with equal scores: the stronger zone match first, so
+            # a mirrored map gives the mirrored ranking (never "left" first by its name).
+            ranked.append(
+                ((-score, point.order, point.slug, -suggestion.zone_score, side), suggestion)
+            )
+    ranked.sort(key=lambda item: item[0])
+    suggestions = tuple(suggestion for _, suggestion in ranked)
+    return Result(suggestions, "" if suggestions else NO_MATCH_MESSAGE, cautions)

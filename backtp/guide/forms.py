@@ -1,0 +1,131 @@
+"""One form per questionnaire step. Unknown values are invalid choices, so tampering gets a 400."""
+
+from django import forms
+
+from backtp.catalog.models import AggravatingActivity, BodyRegion, RedFlag
+
+YES_NO = [("no", "No"), ("yes", "Yes")]
+INTENSITIES = [("", "–")] + [(str(n), str(n)) for n in range(11)]
+QUALITIES = [
+    ("dull-ache", "A dull, deep ache"),
+    ("sharp-moving", "Sharp pain when I move"),
+    ("brace-standing", "I brace myself or drop to all fours when I stand up"),
+]
+TOOLS = [
+    ("tennis-ball", "Tennis ball"),
+    ("lacrosse-ball", "Lacrosse ball"),
+    ("massage-ball", "Massage ball"),
+    ("two-balls", "Two balls in a sock (or taped together)"),
+    ("foam-roller", "Foam roller"),
+    ("hands", "Nothing but my hands"),
+]
+POSITIONS = [
+    ("floor", "Lying on the floor or a firm bed"),
+    ("wall", "Leaning on a wall"),
+    ("seated", "Sitting on a chair"),
+    ("discreet", "In public, unnoticed (at work, on a train)"),
+]
+
+
+class SafetyForm(forms.Form):
+    """Every red flag as a required yes/no question, emergencies first."""
+
+    def __init__(self, *args: object, flags: list[RedFlag], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.flags = flags
+        for flag in flags:
+            self.fields[flag.slug] = forms.ChoiceField(
+                label=flag.question,
+                choices=YES_NO,
+                widget=forms.RadioSelect,
+                error_messages={"required": "Please answer yes or no."},
+            )
+
+    def yes(self, *levels: str) -> list[RedFlag]:
+        return [
+            flag
+            for flag in self.flags
+            if flag.level in levels and self.cleaned_data.get(flag.slug) == "yes"
+        ]
+
+    def outcome(self) -> str:
+        """'emergency' or 'urgent' stop the questionnaire; otherwise 'clear'."""
+        if self.yes(RedFlag.Level.EMERGENCY):
+            return "emergency"
+        if self.yes(RedFlag.Level.URGENT):
+            return "urgent"
+        return "clear"
+
+    def groups(self) -> list[tuple[str, str, list[forms.BoundField]]]:
+        """The questions in two groups, for the template."""
+        signs = [self[f.slug] for f in self.flags if f.level != RedFlag.Level.CONTRAINDICATION]
+        limits = [self[f.slug] for f in self.flags if f.level == RedFlag.Level.CONTRAINDICATION]
+        return [
+            ("signs", "Signs that need a doctor first", signs),
+            ("limits", "Things that change what is safe for you", limits),
+        ]
+
+
+class BodyMapForm(forms.Form):
+    regions = forms.MultipleChoiceField(
+        error_messages={
+            "required": "Mark at least one place where it hurts.",
+            "invalid_choice": "That body area does not exist.",
+        },
+    )
+    worst = forms.ChoiceField(required=False)
+
+    def __init__(self, *args: object, regions: list[BodyRegion], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.region_list = regions
+        choices = [(region.slug, region.name) for region in regions]
+        self.fields["regions"].choices = choices
+        self.fields["worst"].choices = [("", "Not sure"), *choices]
+        for region in regions:
+            self.fields[f"intensity-{region.slug}"] = forms.ChoiceField(
+                choices=INTENSITIES,
+                required=False,
+                label=f"How bad is your {region.name.lower()}, from 0 to 10?",
+            )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        marked = cleaned.get("regions") or []
+        worst = cleaned.get("worst") or ""
+        if worst and worst not in marked:
+            self.add_error("worst", "The worst place must be one of the places you marked.")
+        if not worst and len(marked) == 1:
+            cleaned["worst"] = marked[0]
+        return cleaned
+
+    def answers(self) -> dict:
+        marked = self.cleaned_data["regions"]
+        intensities = {}
+        for slug in marked:
+            value = self.cleaned_data.get(f"intensity-{slug}")
+            intensities[slug] = int(value) if value not in (None, "") else None
+        return {"regions": intensities, "worst": self.cleaned_data["worst"]}
+
+
+class FeelForm(forms.Form):
+    qualities = forms.MultipleChoiceField(
+        choices=QUALITIES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    activities = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["activities"].choices = list(
+            AggravatingActivity.objects.values_list("slug", "name")
+        )
+
+
+class HaveForm(forms.Form):
+    tools = forms.MultipleChoiceField(
+        choices=TOOLS, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    positions = forms.MultipleChoiceField(
+        choices=POSITIONS,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one place or position you can use now."},
+    )
