@@ -10,7 +10,7 @@ find_python = for p in python3.13 python3.12 python3; do \
 	ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V | tail -n 1
 PYTHON ?= $(shell $(find_python))
 
-.PHONY: install run serve test lint pytest ci migrations-check screenshots docker-lint clean
+.PHONY: install run serve test lint pytest ci migrations-check screenshots docker-lint clean bench
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "backtp needs Python 3.12 or newer (python3.13 or python3.12 on PATH)"; exit 1; }
@@ -44,6 +44,12 @@ migrations-check: install
 # Full-page PNGs of every page at 390 px and 1280 px wide, in screenshots/.
 screenshots: install
 	BACKTP_SCREENSHOTS=screenshots $(BIN)/pytest tests/browser/test_layout.py
+
+# Times the suggestion engine (real catalogue and 100x) and updates docs/benchmarks.md.
+bench: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_catalog
+	$(BIN)/python manage.py bench_suggestions
 
 ci:
 	bash .ci/run
