@@ -5,5 +5,6 @@ urlpatterns = [
     path("", include("backtp.pages.urls")),
     path("", include("backtp.catalog.urls")),
     path("where-does-it-hurt/", include("backtp.guide.urls")),
+    path("accounts/", include("backtp.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

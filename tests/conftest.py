@@ -31,6 +31,16 @@ def collected_static(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
         yield root
 
 
+@pytest.fixture(autouse=True)
+def _clear_cache() -> Iterator[None]:
+    """Login-failure counts and other cached values never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def catalog(db: None) -> None:
     """The real catalogue from fixtures/."""

@@ -1,0 +1,202 @@
+"""Sign up, log in (throttled), log out, change and reset the password."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from backtp.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "plum-kettle-orbit-42"
+
+
+@pytest.fixture
+def ana(django_user_model) -> User:
+    return django_user_model.objects.create_user("ana", "ana@example.com", PASSWORD)
+
+
+def test_signing_up_creates_the_account_and_logs_in(client: Client) -> None:
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "username": "ben",
+            "email": "Ben@Example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == "/"
+    user = User.objects.get(username="ben")
+    assert user.email == "ben@example.com"
+    home = client.get("/")
+    assert home.context["user"] == user
+    assert "Welcome, ben" in home.content.decode()
+
+
+def test_signup_returns_to_a_safe_next_page_only(client: Client) -> None:
+    data = {
+        "username": "cy",
+        "email": "cy@example.com",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+    }
+    response = client.post("/accounts/signup/?next=/muscles/", data)
+    assert response["Location"] == "/muscles/"
+    client.logout()
+    data = {**data, "username": "di", "email": "di@example.com"}
+    response = client.post("/accounts/signup/?next=https://evil.example/", data)
+    assert response["Location"] == "/"
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short1", "too short"),
+        ("password1234", "too common"),
+        ("4829175630184", "entirely numeric"),
+    ],
+)
+def test_weak_passwords_are_refused_with_the_reason(client: Client, password, message) -> None:
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "username": "eve",
+            "email": "eve@example.com",
+            "password1": password,
+            "password2": password,
+        },
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not User.objects.filter(username="eve").exists()
+
+
+def test_an_email_can_have_only_one_account(client: Client, ana) -> None:
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "username": "ana2",
+            "email": "ANA@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    assert response.status_code == 400
+    assert "An account with this email already exists." in response.content.decode()
+
+
+def test_logging_in_and_out(client: Client, ana) -> None:
+    response = client.post("/accounts/login/", {"username": "ana", "password": PASSWORD})
+    assert response.status_code == 302
+    html = client.get("/").content.decode()
+    assert "ana" in html and "Log out" in html
+    assert client.get("/accounts/logout/").status_code == 405  # logging out needs a POST
+    client.post("/accounts/logout/")
+    assert "Log in" in client.get("/").content.decode()
+
+
+def test_a_wrong_password_is_a_400_with_a_message(client: Client, ana) -> None:
+    response = client.post("/accounts/login/", {"username": "ana", "password": "nope"})
+    assert response.status_code == 400
+    assert "enter a correct username and password" in response.content.decode()
+
+
+def _fail(client: Client, username: str, times: int, address: str = "10.0.0.1") -> None:
+    for _ in range(times):
+        response = client.post(
+            "/accounts/login/", {"username": username, "password": "wrong"}, REMOTE_ADDR=address
+        )
+        assert response.status_code == 400
+
+
+def test_five_failures_lock_the_account_even_for_the_right_password(client: Client, ana) -> None:
+    _fail(client, "ana", 5)
+    response = client.post(
+        "/accounts/login/", {"username": "ana", "password": PASSWORD}, REMOTE_ADDR="10.0.0.9"
+    )
+    assert response.status_code == 429
+    assert "Too many failed attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_five_failures_from_one_address_lock_that_address(client: Client, ana) -> None:
+    for name in ("x1", "x2", "x3", "x4", "x5"):
+        _fail(client, name, 1, address="10.0.0.2")
+    response = client.post(
+        "/accounts/login/", {"username": "ana", "password": PASSWORD}, REMOTE_ADDR="10.0.0.2"
+    )
+    assert response.status_code == 429
+    other = client.post(
+        "/accounts/login/", {"username": "ana", "password": PASSWORD}, REMOTE_ADDR="10.0.0.3"
+    )
+    assert other.status_code == 302
+
+
+def test_four_failures_then_success_clears_the_account_count(client: Client, ana) -> None:
+    _fail(client, "ana", 4)
+    assert (
+        client.post("/accounts/login/", {"username": "ana", "password": PASSWORD}).status_code
+        == 302
+    )
+    client.post("/accounts/logout/")
+    _fail(client, "ana", 4, address="10.0.0.5")
+    response = client.post(
+        "/accounts/login/", {"username": "ana", "password": PASSWORD}, REMOTE_ADDR="10.0.0.6"
+    )
+    assert response.status_code == 302
+
+
+def test_the_lock_lifts_after_fifteen_minutes(client: Client, ana, monkeypatch) -> None:
+    import django.core.cache.backends.locmem as locmem
+
+    _fail(client, "ana", 5)
+    real_time = locmem.time.time
+    monkeypatch.setattr(locmem.time, "time", lambda: real_time() + 15 * 60 + 1)
+    response = client.post(
+        "/accounts/login/", {"username": "ana", "password": PASSWORD}, REMOTE_ADDR="10.0.0.7"
+    )
+    assert response.status_code == 302
+
+
+def test_changing_the_password_needs_the_old_one(client: Client, ana) -> None:
+    assert client.get("/accounts/password/change/")["Location"].startswith("/accounts/login/")
+    client.force_login(ana)
+    new = "quince-lantern-harbour-7"
+    bad = client.post(
+        "/accounts/password/change/",
+        {"old_password": "wrong", "new_password1": new, "new_password2": new},
+    )
+    assert bad.status_code == 200 and "incorrectly" in bad.content.decode()
+    client.post(
+        "/accounts/password/change/",
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    ana.refresh_from_db()
+    assert ana.check_password(new)
+
+
+def test_resetting_a_forgotten_password_by_email(client: Client, ana) -> None:
+    response = client.post("/accounts/password/reset/", {"email": "ana@example.com"})
+    assert response["Location"] == "/accounts/password/reset/sent/"
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.subject == "Reset your backtp password"
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", message.body).group(1)
+    form_url = client.get(link)["Location"]  # Django swaps the token for a session value
+    new = "quince-lantern-harbour-7"
+    done = client.post(form_url, {"new_password1": new, "new_password2": new})
+    assert done["Location"] == "/accounts/password/reset/done/"
+    ana.refresh_from_db()
+    assert ana.check_password(new)
+    assert "expired" in client.get(link, follow=True).content.decode()
+
+
+def test_a_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client: Client) -> None:
+    response = client.post(
+        "/accounts/password/reset/", {"email": "nobody@example.com"}, follow=True
+    )
+    assert "If an account uses that address" in response.content.decode()
+    assert mail.outbox == []
