@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "backtp.accounts",
     "backtp.catalog",
     "backtp.guide",
+    "backtp.journal",
     "backtp.pages",
 ]
 

@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("backtp.catalog.urls")),
     path("where-does-it-hurt/", include("backtp.guide.urls")),
     path("accounts/", include("backtp.accounts.urls")),
+    path("", include("backtp.journal.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -92,7 +92,7 @@ def test_logging_in_and_out(client: Client, ana) -> None:
     response = client.post("/accounts/login/", {"username": "ana", "password": PASSWORD})
     assert response.status_code == 302
     html = client.get("/").content.decode()
-    assert "ana" in html and "Log out" in html
+    assert "Journal" in html and "Log out" in html
     assert client.get("/accounts/logout/").status_code == 405  # logging out needs a POST
     client.post("/accounts/logout/")
     assert "Log in" in client.get("/").content.decode()

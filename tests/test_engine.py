@@ -913,3 +913,42 @@ def test_the_same_answers_always_give_the_same_suggestions(
         answers.contraindications,
     )
     assert suggest(reordered, snapshot) == first
+
+
+# Personal history (a logged-in person's journal) ----------------------------------
+
+
+def test_a_release_that_helped_before_gets_half_its_average_drop_as_a_boost() -> None:
+    catalogue = cat(
+        tp("helped", essential=["right-low-back"]), tp("other", ["right-low-back"], order=1)
+    )
+    answers = Answers(regions={"right-low-back": None}, history={"helped": (-2.1, 6)})
+    result = suggest(answers, catalogue)
+    first = result.suggestions[0]
+    assert first.point == "helped"
+    assert first.history_boost == pytest.approx(0.5 * 2.1)
+    assert first.score == pytest.approx(3 * 1.0 + 2 * 1 / 1 + 1.05)
+    assert first.helped is True
+    assert "Helped you: -2.1 on average over 6 sessions." in first.reasons
+
+
+def test_the_history_boost_is_capped_and_needs_two_sessions() -> None:
+    catalogue = cat(tp("a", ["right-low-back"]), tp("b", ["right-low-back"], order=1))
+    answers = Answers(regions={"right-low-back": None}, history={"a": (-6.0, 3), "b": (-4.0, 1)})
+    result = suggest(answers, catalogue)
+    assert one(result, "a").history_boost == 1.5
+    assert one(result, "b").history_boost == 0 and one(result, "b").helped is None
+
+
+def test_a_release_that_did_not_help_is_marked_without_a_boost() -> None:
+    catalogue = cat(tp("flat", ["right-low-back"]))
+    answers = Answers(regions={"right-low-back": None}, history={"flat": (0.5, 4)})
+    suggestion = suggest(answers, catalogue).suggestions[0]
+    assert suggestion.helped is False and suggestion.history_boost == 0
+    assert "Has not helped you so far: +0.5 over 4 sessions." in suggestion.reasons
+
+
+def test_history_never_creates_a_suggestion() -> None:
+    catalogue = cat(tp("elsewhere", ["right-heel"]))
+    answers = Answers(regions={"right-low-back": None}, history={"elsewhere": (-5.0, 9)})
+    assert suggest(answers, catalogue).suggestions == ()

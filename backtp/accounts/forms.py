@@ -48,3 +48,42 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             raise
         throttle.clear_failures(username)
         return cleaned
+
+
+class SettingsForm(forms.ModelForm):
+    contraindications = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Conditions that limit self-treatment",
+        help_text=(
+            "Ticked ones are remembered for the safety check and change which techniques you see."
+        ),
+    )
+
+    class Meta:
+        model = User
+        fields = ("sessions_per_day", "contraindications")
+        labels = {"sessions_per_day": "Short sessions a day"}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from backtp.catalog.models import RedFlag
+
+        super().__init__(*args, **kwargs)
+        flags = RedFlag.objects.filter(level=RedFlag.Level.CONTRAINDICATION)
+        self.fields["contraindications"].choices = [(f.slug, f.question) for f in flags]
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        widget=forms.PasswordInput, label="Your password, to confirm it is you"
+    )
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That password is not right.")
+        return password

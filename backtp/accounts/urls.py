@@ -8,6 +8,10 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("login/", views.login_view, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("settings/", views.settings_view, name="settings"),
+    path("export.json", views.export_json, name="export_json"),
+    path("export/sessions.csv", views.export_csv, name="export_csv"),
+    path("delete/", views.delete_account, name="delete"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

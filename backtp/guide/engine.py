@@ -16,8 +16,12 @@ side, with M the set of marked regions:
     coverage    = 2 * (marked regions the point's zones cover) / |M|
     activities  = 0.5 per aggravating activity the person ticked that is typical of
                   the muscle, at most 1.5 in all
+    history     = for a logged-in person, when a point's releases were logged in at
+                  least 2 sessions with pain falling by d points on average:
+                  0.5 * d, at most 1.5 (a point that did not help gets no boost and
+                  is marked)
 
-    score       = zone_score + coverage + activities,   only when zone_score > 0
+    score       = zone_score + coverage + activities + history,   only when zone_score > 0
 
 So essential overlap outweighs spillover three to one, the worst and the more intense
 regions count more, a point explaining more of the map ranks higher, and activities
@@ -42,6 +46,9 @@ DEFAULT_INTENSITY = 5
 COVERAGE_WEIGHT = 2.0
 ACTIVITY_BOOST = 0.5
 ACTIVITY_CAP = 1.5
+HISTORY_WEIGHT = 0.5
+HISTORY_CAP = 1.5
+HISTORY_MIN_SESSIONS = 2
 
 # What a person may say they have at hand, and which technique tools each unlocks.
 BALLS = frozenset({"tennis-ball", "lacrosse-ball", "massage-ball"})
@@ -84,6 +91,8 @@ class Answers:
     tools: frozenset[str] = frozenset()
     positions: frozenset[str] = frozenset()
     contraindications: frozenset[str] = frozenset()  # red-flag slugs answered yes
+    # Point slug -> (average pain change, sessions) from this person's journal.
+    history: Mapping[str, tuple[float, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -172,6 +181,8 @@ class Suggestion:
     other_tools: tuple[str, ...]  # safe, but need a tool or position the person lacks
     reasons: tuple[str, ...]
     professional_only: bool = False
+    history_boost: float = 0.0
+    helped: bool | None = None  # None: not enough sessions to say
 
     def zones_for_map(self, catalogue: Catalogue) -> dict[str, str]:
         """The point's zones on the suggested side(s), for drawing over the person's map."""
@@ -309,6 +320,17 @@ def _reasons(
     return tuple(reasons)
 
 
+def _history(point: Point, answers: Answers) -> tuple[float, bool | None, tuple[str, ...]]:
+    """The boost, verdict and reason from the person's own journal for this point."""
+    change, sessions = answers.history.get(point.slug, (0.0, 0))
+    if sessions < HISTORY_MIN_SESSIONS:
+        return 0.0, None, ()
+    if change < 0:
+        boost = round(min(HISTORY_CAP, HISTORY_WEIGHT * -change), 6)
+        return boost, True, (f"Helped you: {change:+.1f} on average over {sessions} sessions.",)
+    return 0.0, False, (f"Has not helped you so far: {change:+.1f} over {sessions} sessions.",)
+
+
 def suggest(answers: Answers, catalogue: Catalogue) -> Result:
     """Rank the catalogue's trigger points for these answers (see the module docstring)."""
     if not answers.regions:
@@ -333,9 +355,10 @@ def suggest(answers: Answers, catalogue: Catalogue) -> Result:
             continue
         activities = tuple(sorted(answers.activities & point.activities))
         boost = min(ACTIVITY_CAP, ACTIVITY_BOOST * len(activities))
+        history_boost, helped, history_reason = _history(point, answers)
         fitting, left_out, other = _sort_techniques(point, answers, catalogue)
         for side, (zone_score, coverage, matches) in sides:
-            score = round(zone_score + coverage + boost, 6)
+            score = round(zone_score + coverage + boost + history_boost, 6)
             suggestion = Suggestion(
                 point=point.slug,
                 side=side,
@@ -348,8 +371,10 @@ def suggest(answers: Answers, catalogue: Catalogue) -> Result:
                 techniques=fitting,
                 left_out=left_out,
                 other_tools=other,
-                reasons=_reasons(point, matches, activities, catalogue),
+                reasons=_reasons(point, matches, activities, catalogue) + history_reason,
                 professional_only=point.professional_only,
+                history_boost=history_boost,
+                helped=helped,
             )
             # Two sides of one point with equal scores: the stronger zone match first, so
             # a mirrored map gives the mirrored ranking (never "left" first by its name).

@@ -40,8 +40,9 @@ class Assessment(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("guide:results", args=[self.id])
 
-    def answers(self) -> engine.Answers:
+    def answers(self, history: dict[str, tuple[float, int]] | None = None) -> engine.Answers:
         return engine.Answers(
+            history=history or {},
             regions=dict(self.regions),
             worst=self.worst or None,
             activities=frozenset(self.activities),

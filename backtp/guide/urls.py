@@ -12,5 +12,4 @@ urlpatterns = [
     path("what-you-have/", views.have, name="have"),
     path("start-again/", views.restart, name="restart"),
     path("results/<uuid:assessment_id>/", views.results, name="results"),
-    path("results/<uuid:assessment_id>/session/", views.plan, name="plan"),
 ]

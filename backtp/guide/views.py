@@ -8,25 +8,23 @@ Answers live in the session until the last step saves an Assessment.
 from uuid import UUID
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseLocation
 
-from backtp.catalog.models import BodyRegion, RedFlag, RoutineStep, Technique, TriggerPoint
+from backtp.catalog.models import BodyRegion, RedFlag, Technique, TriggerPoint
 from backtp.guide import engine
 from backtp.guide.forms import INTENSITIES, QUALITIES, BodyMapForm, FeelForm, HaveForm, SafetyForm
 from backtp.guide.models import Assessment
 from backtp.guide.snapshot import build_catalogue
 from backtp.guide.state import STEP_URLS, GuideState
 from backtp.htmx import HtmxHttpRequest, template_for, vary_on_htmx
+from backtp.journal.selectors import point_history
 
 SHOWN = 6  # suggestions shown in full; the next few are listed briefly
 LISTED = 12
-PLAN_SIZE = 3
-PLAN_REST_SECONDS = 15
 MISSING = {
     "safety": "Please answer the safety questions first: they decide if self-treatment is safe.",
     "map": "Please mark where it hurts first.",
@@ -79,6 +77,12 @@ def safety(request: HtmxHttpRequest) -> HttpResponse:
         if not form.is_valid():
             return _step(request, "guide/safety.html", {"form": form}, status=400)
         outcome = form.outcome()
+        if request.user.is_authenticated:
+            # Remembered for next time and editable in the account settings.
+            request.user.contraindications = [
+                f.slug for f in form.yes(RedFlag.Level.CONTRAINDICATION)
+            ]
+            request.user.save(update_fields=["contraindications"])
         state.save(
             "safety",
             {
@@ -89,6 +93,13 @@ def safety(request: HtmxHttpRequest) -> HttpResponse:
             },
         )
         return _go(request, reverse("guide:stop" if outcome != "clear" else "guide:body_map"))
+    if saved is None and request.user.is_authenticated:
+        remembered = set(request.user.contraindications)
+        saved = {
+            f.slug: "yes" if f.slug in remembered else "no"
+            for f in flags
+            if f.level == RedFlag.Level.CONTRAINDICATION
+        }
     form = SafetyForm(initial=saved, flags=flags)
     return _step(request, "guide/safety.html", {"form": form})
 
@@ -208,10 +219,10 @@ def _save_assessment(request: HtmxHttpRequest, state: GuideState) -> Assessment:
 SIDE_LABELS = {"right": "right side", "left": "left side", "both": "both sides"}
 
 
-def _results_context(assessment: Assessment) -> dict:
+def _results_context(assessment: Assessment, history: dict | None = None) -> dict:
     """Everything the results page shows, in a fixed number of queries."""
     catalogue = build_catalogue()
-    result = engine.suggest(assessment.answers(), catalogue)
+    result = engine.suggest(assessment.answers(history), catalogue)
     shown = result.suggestions[:LISTED]
     point_slugs = {s.point for s in shown}
     technique_slugs = {
@@ -268,52 +279,7 @@ def _results_context(assessment: Assessment) -> dict:
 @require_http_methods(["GET"])
 def results(request: HtmxHttpRequest, assessment_id: UUID) -> HttpResponse:
     assessment = get_object_or_404(Assessment, pk=assessment_id)
-    return _step(request, "guide/results.html", _results_context(assessment))
-
-
-def plan_steps(
-    suggestions: list[engine.Suggestion], techniques: dict[str, Technique]
-) -> list[RoutineStep]:
-    """Unsaved RoutineSteps: each top suggestion's first fitting technique at its default dose."""
-    steps: list[RoutineStep] = []
-    used: set[str] = set()
-    for suggestion in suggestions:
-        slug = next((slug for slug in suggestion.techniques if slug not in used), None)
-        if slug is None:
-            continue
-        used.add(slug)
-        technique = techniques[slug]
-        step = RoutineStep(
-            number=len(steps) + 1,
-            technique=technique,
-            side=suggestion.side,
-            rest_seconds=PLAN_REST_SECONDS,
-        )
-        if technique.minutes_per_side is not None:
-            step.duration_seconds = int(technique.minutes_per_side * 60)
-        elif technique.hold_seconds is not None:
-            step.hold_seconds = technique.hold_seconds
-            step.repetitions = technique.repetitions or 1
-        else:
-            step.duration_seconds = max(30, (technique.strokes or 10) * 3)
-        steps.append(step)
-        if len(steps) == PLAN_SIZE:
-            break
-    return steps
-
-
-@require_http_methods(["GET"])
-def plan(request: HtmxHttpRequest, assessment_id: UUID) -> HttpResponse:
-    assessment = get_object_or_404(Assessment, pk=assessment_id)
-    result = engine.suggest(assessment.answers(), build_catalogue())
-    top = [s for s in result.suggestions if s.techniques][: PLAN_SIZE * 2]
-    slugs = {slug for s in top for slug in s.techniques}
-    points = Prefetch("trigger_points", queryset=TriggerPoint.objects.select_related("muscle"))
-    techniques = Technique.objects.prefetch_related(points).in_bulk(slugs, field_name="slug")
-    steps = plan_steps(top, techniques)
-    context = {
-        "assessment": assessment,
-        "steps": steps,
-        "total_minutes": max(1, round(sum(step.total_seconds() for step in steps) / 60)),
-    }
-    return render(request, "guide/plan.html", context)
+    # Only the owner sees their own history in the ranking; a shared link shows none of it.
+    owner = request.user.is_authenticated and assessment.user_id == request.user.pk
+    history = point_history(request.user) if owner else None
+    return _step(request, "guide/results.html", _results_context(assessment, history))

@@ -1,0 +1,107 @@
+"""A person's session plan: in the session when anonymous, in the database when logged in."""
+
+from dataclasses import asdict, dataclass, replace
+
+from django.db import transaction
+from django.http import HttpRequest
+
+from backtp.catalog.models import RoutineStep, Technique
+from backtp.journal.models import PlanStep
+
+SESSION_KEY = "session_plan"
+DEFAULT_REST = 15
+MAX_STEPS = 20
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    technique: str  # slug
+    side: str  # left, right or both
+    duration_seconds: int | None = None
+    hold_seconds: int | None = None
+    repetitions: int | None = None
+    rest_seconds: int = DEFAULT_REST
+
+    def as_step(self, technique: Technique, number: int) -> RoutineStep:
+        """An unsaved RoutineStep, for its dose wording and timing."""
+        return RoutineStep(number=number, technique=technique, **_dose(self))
+
+
+def _dose(item: PlanItem) -> dict:
+    fields = asdict(item)
+    fields.pop("technique")
+    return fields
+
+
+def default_item(technique: Technique, side: str = RoutineStep.Side.BOTH) -> PlanItem:
+    """A step at the technique's own dose: its minutes per side, its holds, or time for strokes."""
+    if technique.minutes_per_side is not None:
+        return PlanItem(technique.slug, side, duration_seconds=int(technique.minutes_per_side * 60))
+    if technique.hold_seconds is not None:
+        return PlanItem(
+            technique.slug,
+            side,
+            hold_seconds=technique.hold_seconds,
+            repetitions=technique.repetitions or 1,
+        )
+    return PlanItem(technique.slug, side, duration_seconds=max(30, (technique.strokes or 10) * 3))
+
+
+def item_from_routine_step(step: RoutineStep) -> PlanItem:
+    return PlanItem(
+        step.technique.slug,
+        step.side,
+        step.duration_seconds,
+        step.hold_seconds,
+        step.repetitions,
+        step.rest_seconds,
+    )
+
+
+def load(request: HttpRequest) -> list[PlanItem]:
+    if request.user.is_authenticated:
+        return [
+            PlanItem(
+                step.technique.slug,
+                step.side,
+                step.duration_seconds,
+                step.hold_seconds,
+                step.repetitions,
+                step.rest_seconds,
+            )
+            for step in PlanStep.objects.filter(user=request.user).select_related("technique")
+        ]
+    return [PlanItem(**item) for item in request.session.get(SESSION_KEY, [])]
+
+
+def save(request: HttpRequest, items: list[PlanItem]) -> None:
+    items = items[:MAX_STEPS]
+    if request.user.is_authenticated:
+        _save_for_user(request.user, items)
+    else:
+        request.session[SESSION_KEY] = [asdict(item) for item in items]
+
+
+@transaction.atomic
+def _save_for_user(user, items: list[PlanItem]) -> None:
+    techniques = Technique.objects.in_bulk({item.technique for item in items}, field_name="slug")
+    PlanStep.objects.filter(user=user).delete()
+    PlanStep.objects.bulk_create(
+        PlanStep(user=user, position=number, technique=techniques[item.technique], **_dose(item))
+        for number, item in enumerate(items, 1)
+    )
+
+
+def move(items: list[PlanItem], index: int, offset: int) -> list[PlanItem]:
+    target = index + offset
+    if not (0 <= index < len(items) and 0 <= target < len(items)):
+        return items
+    items = list(items)
+    items[index], items[target] = items[target], items[index]
+    return items
+
+
+def update(items: list[PlanItem], index: int, **changes: object) -> list[PlanItem]:
+    items = list(items)
+    items[index] = replace(items[index], **changes)
+    return items

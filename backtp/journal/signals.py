@@ -1,0 +1,17 @@
+"""After logging in or signing up, sessions saved while logged out become the person's."""
+
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+
+from backtp.journal.services import pending_sessions_attach
+
+PENDING_KEY = "pending_sessions"
+
+
+@receiver(user_logged_in)
+def attach_pending_sessions(sender, request, user, **kwargs) -> None:
+    if request is None or not hasattr(request, "session"):
+        return
+    ids = request.session.pop(PENDING_KEY, [])
+    if ids:
+        pending_sessions_attach(user=user, ids=ids)

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from backtp.journal import journal_views, views
+
+app_name = "journal"
+urlpatterns = [
+    path("session/", views.timer, name="timer"),
+    path("session/plan/", views.plan, name="plan"),
+    path("session/plan/add/<slug:slug>/", views.plan_add, name="plan_add"),
+    path(
+        "session/plan/from-routine/<slug:slug>/",
+        views.plan_from_routine,
+        name="plan_from_routine",
+    ),
+    path(
+        "session/plan/from-results/<uuid:assessment_id>/",
+        views.plan_from_results,
+        name="plan_from_results",
+    ),
+    path("session/plan/<int:index>/change/", views.plan_change, name="plan_change"),
+    path("session/plan/<int:index>/move/<str:direction>/", views.plan_move, name="plan_move"),
+    path("session/plan/<int:index>/remove/", views.plan_remove, name="plan_remove"),
+    path("session/log/", views.log, name="log"),
+    path("journal/", journal_views.journal, name="journal"),
+    path("journal/progress/", journal_views.progress, name="progress"),
+    path("journal/summary/", journal_views.summary, name="summary"),
+    path("journal/reminders.ics", journal_views.reminders, name="reminders"),
+    path("journal/<uuid:session_id>/", journal_views.session_detail, name="session_detail"),
+]

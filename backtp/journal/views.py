@@ -1,0 +1,274 @@
+"""Building a session plan, running it with the timer, and saving the log."""
+
+import hashlib
+import json
+from uuid import UUID
+
+from django import forms
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from backtp.catalog.models import Routine, RoutineStep, Technique
+from backtp.guide import engine
+from backtp.guide.models import Assessment
+from backtp.guide.snapshot import build_catalogue
+from backtp.htmx import HtmxHttpRequest, template_for, vary_on_htmx
+from backtp.journal import plan as plans
+from backtp.journal.models import SessionStep
+from backtp.journal.services import SessionConflict, StepLog, treatment_session_save
+from backtp.journal.signals import PENDING_KEY
+
+ROUTINE_KEY = "session_plan_routine"
+FROM_RESULTS = 3
+
+
+def _techniques(items: list[plans.PlanItem]) -> dict[str, Technique]:
+    return Technique.objects.prefetch_related("steps").in_bulk(
+        {item.technique for item in items}, field_name="slug"
+    )
+
+
+def _plan_context(request: HtmxHttpRequest) -> dict:
+    items = plans.load(request)
+    techniques = _techniques(items)
+    steps = [item.as_step(techniques[item.technique], n) for n, item in enumerate(items, 1)]
+    total = sum(step.total_seconds() for step in steps)
+    return {
+        "steps": steps,
+        "total_minutes": max(1, round(total / 60)) if steps else 0,
+        "side_choices": RoutineStep.Side.choices,
+    }
+
+
+def _back_to_plan(request: HtmxHttpRequest) -> HttpResponse:
+    if request.htmx:
+        return render(request, "journal/plan.html#plan", _plan_context(request))
+    return redirect("journal:plan")
+
+
+@vary_on_htmx
+@require_GET
+def plan(request: HtmxHttpRequest) -> HttpResponse:
+    template = template_for(request, "journal/plan.html", "plan")
+    return render(request, template, _plan_context(request))
+
+
+@require_POST
+def plan_add(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    technique = get_object_or_404(Technique, slug=slug)
+    side = request.POST.get("side", RoutineStep.Side.BOTH)
+    if side not in RoutineStep.Side.values:
+        return HttpResponse("Unknown side", status=400)
+    items = plans.load(request)
+    if len(items) >= plans.MAX_STEPS:
+        return HttpResponse(f"A plan holds at most {plans.MAX_STEPS} steps.", status=400)
+    plans.save(request, [*items, plans.default_item(technique, side)])
+    return redirect("journal:plan")
+
+
+@require_POST
+def plan_from_routine(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    routine = get_object_or_404(Routine.objects.prefetch_related("steps__technique"), slug=slug)
+    plans.save(request, [plans.item_from_routine_step(step) for step in routine.steps.all()])
+    request.session[ROUTINE_KEY] = routine.slug
+    return redirect("journal:timer")
+
+
+@require_POST
+def plan_from_results(request: HtmxHttpRequest, assessment_id: UUID) -> HttpResponse:
+    assessment = get_object_or_404(Assessment, pk=assessment_id)
+    result = engine.suggest(assessment.answers(), build_catalogue())
+    slugs: list[tuple[str, str]] = []
+    for suggestion in result.suggestions:
+        slug = next((s for s in suggestion.techniques if s not in {x for x, _ in slugs}), None)
+        if slug:
+            slugs.append((slug, suggestion.side))
+        if len(slugs) == FROM_RESULTS:
+            break
+    techniques = Technique.objects.in_bulk({slug for slug, _ in slugs}, field_name="slug")
+    plans.save(request, [plans.default_item(techniques[slug], side) for slug, side in slugs])
+    request.session.pop(ROUTINE_KEY, None)
+    return redirect("journal:plan")
+
+
+class StepChangeForm(forms.Form):
+    side = forms.ChoiceField(choices=RoutineStep.Side.choices)
+    seconds = forms.IntegerField(min_value=10, max_value=600, required=False)
+
+
+def _step_index(request: HtmxHttpRequest, index: int) -> list[plans.PlanItem]:
+    items = plans.load(request)
+    if not 0 <= index < len(items):
+        raise Http404("No such step in your plan")
+    return items
+
+
+@require_POST
+def plan_change(request: HtmxHttpRequest, index: int) -> HttpResponse:
+    items = _step_index(request, index)
+    form = StepChangeForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("Choose a side, and a time between 10 and 600 seconds.", status=400)
+    changes: dict[str, object] = {"side": form.cleaned_data["side"]}
+    seconds = form.cleaned_data["seconds"]
+    if seconds and items[index].duration_seconds is not None:
+        changes["duration_seconds"] = seconds
+    elif seconds and items[index].hold_seconds is not None:
+        changes["hold_seconds"] = min(seconds, 120)
+    plans.save(request, plans.update(items, index, **changes))
+    return _back_to_plan(request)
+
+
+@require_POST
+def plan_move(request: HtmxHttpRequest, index: int, direction: str) -> HttpResponse:
+    items = _step_index(request, index)
+    offset = {"up": -1, "down": 1}.get(direction)
+    if offset is None:
+        return HttpResponse("Move a step up or down.", status=400)
+    plans.save(request, plans.move(items, index, offset))
+    return _back_to_plan(request)
+
+
+@require_POST
+def plan_remove(request: HtmxHttpRequest, index: int) -> HttpResponse:
+    items = _step_index(request, index)
+    plans.save(request, items[:index] + items[index + 1 :])
+    return _back_to_plan(request)
+
+
+def timer_plan(request: HtmxHttpRequest) -> dict:
+    """The plan as the timer script reads it (embedded in the page as JSON)."""
+    items = plans.load(request)
+    techniques = _techniques(items)
+    steps = []
+    for number, item in enumerate(items, 1):
+        technique = techniques[item.technique]
+        step = item.as_step(technique, number)
+        steps.append(
+            {
+                "number": number,
+                "technique": technique.slug,
+                "name": technique.name,
+                "url": technique.get_absolute_url(),
+                "tool": technique.get_tool_display(),
+                "position": technique.get_position_display(),
+                "dose": step.dose,
+                "side": item.side,
+                "passes": ["right", "left"] if step.passes == 2 else [item.side],
+                "duration_seconds": item.duration_seconds,
+                "hold_seconds": item.hold_seconds,
+                "repetitions": item.repetitions,
+                "rest_seconds": item.rest_seconds,
+                "instructions": [s.text for s in technique.steps.all()],
+            }
+        )
+    fingerprint = hashlib.sha256(json.dumps(steps, sort_keys=True).encode()).hexdigest()[:16]
+    return {
+        "id": fingerprint,
+        "routine": request.session.get(ROUTINE_KEY),
+        "steps": steps,
+        "log_url": reverse("journal:log"),
+        "plan_url": reverse("journal:plan"),
+        "signup_url": reverse("accounts:signup"),
+        "login_url": reverse("accounts:login"),
+        "logged_in": request.user.is_authenticated,
+    }
+
+
+@require_GET
+def timer(request: HtmxHttpRequest) -> HttpResponse:
+    data = timer_plan(request)
+    return render(request, "journal/timer.html", {"plan": data, "has_steps": bool(data["steps"])})
+
+
+class LogForm(forms.Form):
+    id = forms.UUIDField()
+    routine = forms.SlugField(required=False)
+    started_at = forms.DateTimeField()
+    finished_at = forms.DateTimeField()
+    pain_before = forms.IntegerField(min_value=0, max_value=10)
+    pain_after = forms.IntegerField(min_value=0, max_value=10)
+    note = forms.CharField(required=False, max_length=2000)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("started_at"), cleaned.get("finished_at")
+        if start and end and end < start:
+            self.add_error("finished_at", "A session cannot finish before it starts.")
+        return cleaned
+
+
+def _step_logs(raw: object) -> list[StepLog]:
+    if not isinstance(raw, list) or not 1 <= len(raw) <= plans.MAX_STEPS:
+        raise ValueError(f"steps must be a list of 1 to {plans.MAX_STEPS} steps")
+    slugs = {step.get("technique") for step in raw if isinstance(step, dict)}
+    techniques = Technique.objects.in_bulk(
+        [s for s in slugs if isinstance(s, str)], field_name="slug"
+    )
+    logs = []
+    for step in raw:
+        if not isinstance(step, dict) or step.get("technique") not in techniques:
+            raise ValueError("each step needs a known technique")
+        numbers = [step.get("planned_seconds"), step.get("done_seconds")]
+        if not all(isinstance(n, int) and 0 <= n <= 24 * 3600 for n in numbers):
+            raise ValueError("step times must be whole seconds")
+        if step.get("side") not in RoutineStep.Side.values:
+            raise ValueError("unknown side")
+        reproduced = step.get("reproduced") or ""
+        if reproduced not in ("", *SessionStep.Reproduced.values):
+            raise ValueError("reproduced must be yes, no or unsure")
+        if not isinstance(step.get("completed"), bool):
+            raise ValueError("completed must be true or false")
+        logs.append(
+            StepLog(
+                techniques[step["technique"]],
+                step["side"],
+                numbers[0],
+                numbers[1],
+                step["completed"],
+                reproduced,
+            )
+        )
+    return logs
+
+
+@require_POST
+def log(request: HtmxHttpRequest) -> JsonResponse:
+    """Save a finished session sent by the timer as JSON; the same id is stored only once."""
+    try:
+        data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise ValueError
+    except ValueError:
+        return JsonResponse({"error": "Send the session as a JSON object."}, status=400)
+    form = LogForm(data)
+    if not form.is_valid():
+        return JsonResponse(
+            {"error": "Some fields are not valid.", "fields": form.errors}, status=400
+        )
+    try:
+        steps = _step_logs(data.get("steps"))
+    except ValueError as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    routine = Routine.objects.filter(slug=form.cleaned_data["routine"]).first()
+    user = request.user if request.user.is_authenticated else None
+    try:
+        session, created = treatment_session_save(
+            user=user, routine=routine, steps=steps, **_without(form.cleaned_data, "routine")
+        )
+    except SessionConflict:
+        return JsonResponse({"error": "This session id is already taken."}, status=409)
+    if user is None:
+        pending = request.session.get(PENDING_KEY, [])
+        if str(session.pk) not in pending:
+            request.session[PENDING_KEY] = [*pending, str(session.pk)]
+    return JsonResponse(
+        {"id": str(session.pk), "created": created, "saved_to_account": user is not None},
+        status=201 if created else 200,
+    )
+
+
+def _without(data: dict, *keys: str) -> dict:
+    return {key: value for key, value in data.items() if key not in keys}

@@ -1,0 +1,112 @@
+"""Building a session plan from a technique, a routine or results; editing it in place."""
+
+import pytest
+from django.test import Client
+
+from backtp.journal.models import PlanStep
+
+pytestmark = pytest.mark.django_db
+
+
+def _steps(client: Client) -> list[str]:
+    from backtp.journal import plan
+
+    request = type("R", (), {})()
+    request.user = client.get("/session/plan/").wsgi_request.user
+    request.session = client.session
+    return [item.technique for item in plan.load(request)]
+
+
+def test_adding_a_technique_uses_its_own_dose(client: Client, catalog) -> None:
+    response = client.post("/session/plan/add/ql-ball-wall/")
+    assert response["Location"] == "/session/plan/"
+    html = client.get("/session/plan/").content.decode()
+    assert "Ball against a wall" in html
+    assert "3 × 30 s holds on each side" in html
+
+
+def test_a_routine_becomes_the_plan_and_opens_the_timer(client: Client, catalog) -> None:
+    response = client.post("/session/plan/from-routine/tennis-ball-trio/")
+    assert response["Location"] == "/session/"
+    assert _steps(client) == [
+        "mf-tennis-ball-wall",
+        "gmed-thumb-strokes",
+        "ql-tennis-ball-under-ribs-wall",
+    ]
+    html = client.get("/session/plan/").content.decode()
+    assert "45 s on each side" in html
+
+
+def test_routine_and_technique_pages_offer_to_start(client: Client, catalog) -> None:
+    assert (
+        'action="/session/plan/from-routine/tennis-ball-trio/"'
+        in client.get("/routines/tennis-ball-trio/").content.decode()
+    )
+    assert (
+        'action="/session/plan/add/ql-ball-wall/"'
+        in client.get("/techniques/ql-ball-wall/").content.decode()
+    )
+
+
+def test_steps_can_be_reordered_removed_and_changed(client: Client, catalog) -> None:
+    client.post("/session/plan/from-routine/tennis-ball-trio/")
+    client.post("/session/plan/2/move/up/")
+    assert _steps(client)[1] == "ql-tennis-ball-under-ribs-wall"
+    client.post("/session/plan/0/remove/")
+    assert _steps(client) == ["ql-tennis-ball-under-ribs-wall", "gmed-thumb-strokes"]
+    client.post("/session/plan/0/change/", {"side": "left", "seconds": "60"})
+    assert "1 min, left side" in client.get("/session/plan/").content.decode()
+
+
+def test_htmx_edits_return_the_plan_fragment(client: Client, catalog) -> None:
+    client.post("/session/plan/from-routine/tennis-ball-trio/")
+    response = client.post("/session/plan/0/remove/", headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="plan"') and "<html" not in html
+
+
+@pytest.mark.parametrize(
+    ("url", "data", "status"),
+    [
+        ("/session/plan/9/remove/", {}, 404),
+        ("/session/plan/0/move/sideways/", {}, 400),
+        ("/session/plan/0/change/", {"side": "up"}, 400),
+        ("/session/plan/0/change/", {"side": "left", "seconds": "5000"}, 400),
+        ("/session/plan/add/ql-ball-wall/", {"side": "middle"}, 400),
+        ("/session/plan/add/no-such-technique/", {}, 404),
+        ("/session/plan/from-routine/nope/", {}, 404),
+    ],
+)
+def test_bad_plan_edits_are_refused_clearly(client: Client, catalog, url, data, status) -> None:
+    client.post("/session/plan/from-routine/tennis-ball-trio/")
+    before = _steps(client)
+    assert client.post(url, data).status_code == status
+    assert _steps(client) == before
+
+
+def test_a_logged_in_persons_plan_is_kept_in_the_database(
+    client: Client, catalog, django_user_model
+) -> None:
+    user = django_user_model.objects.create_user("ana", password="x")
+    client.force_login(user)
+    client.post("/session/plan/from-routine/three-step-programme/")
+    assert PlanStep.objects.filter(user=user).count() == 5
+    client.logout()
+    assert "Your plan is empty" in client.get("/session/plan/").content.decode()
+    client.force_login(user)
+    assert "Both fists on the glute overlap point" in client.get("/session/plan/").content.decode()
+
+
+def test_the_timer_page_carries_the_plan_as_json(client: Client, catalog) -> None:
+    import json
+    import re
+
+    client.post("/session/plan/from-routine/three-step-programme/")
+    html = client.get("/session/").content.decode()
+    data = json.loads(re.search(r'id="session-plan"[^>]*>(.*?)</script>', html, re.S).group(1))
+    assert data["routine"] == "three-step-programme"
+    first = data["steps"][0]
+    assert first["technique"] == "gmed-overlap-fists" and first["passes"] == ["both"]
+    assert first["hold_seconds"] == 10 and first["repetitions"] == 3
+    assert data["steps"][1]["passes"] == ["right", "left"]
+    assert data["log_url"] == "/session/log/"
