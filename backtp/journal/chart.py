@@ -22,7 +22,7 @@ class PainChart:
     before: list[Point]
     after: list[Point]
     y_ticks: list[tuple[float, int]]
-    x_labels: list[tuple[float, str]]
+    x_labels: list[tuple[float, str, str]]  # x, text, text-anchor
 
     @property
     def before_line(self) -> str:
@@ -47,5 +47,15 @@ def pain_chart(sessions: list[tuple[datetime, int, int]]) -> PainChart:
     before = [Point(x(i), y(b), b, when) for i, (when, b, _) in enumerate(sessions)]
     after = [Point(x(i), y(a), a, when) for i, (when, _, a) in enumerate(sessions)]
     step = max(1, count // 6)
-    labels = [(x(i), f"{sessions[i][0]:%d %b}") for i in range(0, count, step)]
+    indexes = list(range(0, count, step))
+    # The outermost labels are anchored inwards so they stay inside the chart.
+    labels = [(x(i), f"{sessions[i][0]:%d %b}", _anchor(i, count)) for i in indexes]
     return PainChart(WIDTH, HEIGHT, before, after, [(y(v), v) for v in (0, 2, 4, 6, 8, 10)], labels)
+
+
+def _anchor(index: int, count: int) -> str:
+    if count == 1:
+        return "middle"
+    if index == 0:
+        return "start"
+    return "end" if index == count - 1 else "middle"
