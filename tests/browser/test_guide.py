@@ -21,7 +21,9 @@ def shot(page: Page, name: str) -> None:
 
 
 def answer_no_to_everything(page: Page) -> None:
-    for button in page.get_by_role("button", name=re.compile("answer “No” to all")).all():
+    buttons = page.get_by_role("button", name=re.compile("answer “No” to all"))
+    expect(buttons).to_have_count(2)  # shown once the script has run
+    for button in buttons.all():
         button.click()
 
 
@@ -102,6 +104,12 @@ def test_back_and_reload_keep_the_answers(page: Page) -> None:
     expect(page.locator("#map-right-flank")).to_have_class(re.compile("is-marked"))
 
 
+def _on_new_step(page: Page, path: str) -> None:
+    """Wait for the swapped-in step and for focus to reach its heading, as a person would."""
+    expect(page).to_have_url(re.compile(path))
+    expect(page.get_by_role("heading", level=1)).to_be_focused()
+
+
 def _tab_to(page: Page, accessible: str, limit: int = 250) -> None:
     """Press Tab until the focused element's label, text or value matches."""
     for _ in range(limit):
@@ -127,7 +135,7 @@ def test_the_whole_flow_by_keyboard_only(page: Page) -> None:
         page.keyboard.press("Enter")
     _tab_to(page, "Next: where it hurts")
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"/body-map/$"))
+    _on_new_step(page, r"/body-map/$")
     _tab_to(page, "Right sacroiliac area")
     page.keyboard.press("Space")
     _tab_to(page, "Tailbone")
@@ -135,9 +143,10 @@ def test_the_whole_flow_by_keyboard_only(page: Page) -> None:
     expect(page.locator("#map-coccyx")).to_have_class(re.compile("is-marked"))
     _tab_to(page, "Next: how it feels")
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"/how-it-feels/$"))
+    _on_new_step(page, r"/how-it-feels/$")
     _tab_to(page, "Next: what you have")
     page.keyboard.press("Enter")
+    _on_new_step(page, r"/what-you-have/$")
     _tab_to(page, "Leaning on a wall")
     page.keyboard.press("Space")
     _tab_to(page, "See my suggestions")
