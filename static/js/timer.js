@@ -389,7 +389,7 @@
       }),
     };
   }
-  // Resolves "saved", "queued" (network or server trouble) or an error message (4xx).
+  // Resolves "saved", "queued" (network, server or token trouble) or an error message.
   function send(log) {
     return window.fetch(plan.log_url, {
       method: "POST",
@@ -398,7 +398,9 @@
       body: JSON.stringify(log),
     }).then(function (response) {
       if (response.status === 200 || response.status === 201) return "saved";
-      if (response.status >= 500) return "queued";
+      // Server trouble, a missing CSRF cookie or throttling: keep it and try again later.
+      // Only a refusal of the log itself (400 invalid, 409 id taken) is final.
+      if (response.status >= 500 || response.status === 403 || response.status === 429) return "queued";
       return response.json().then(function (data) {
         return (data && data.error) || "The session could not be saved (" + response.status + ").";
       }, function () { return "The session could not be saved (" + response.status + ")."; });
