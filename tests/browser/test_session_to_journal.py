@@ -13,8 +13,15 @@ pytestmark = pytest.mark.browser
 PASSWORD = "plum-kettle-orbit-42"
 
 
-def test_save_logged_out_then_sign_up_and_find_it_in_the_journal(page: Page) -> None:
+@pytest.mark.parametrize("device", ["page", "phone_page"])
+def test_save_logged_out_then_sign_up_and_find_it_in_the_journal(
+    request: pytest.FixtureRequest, live_server, live_catalog, device: str
+) -> None:
+    # live_server is named here so pytest-django sets up the test database before the
+    # server starts; the page fixture is then picked by name.
     from backtp.journal.models import TreatmentSession
+
+    page: Page = request.getfixturevalue(device)
 
     page.clock.install()
     page.goto("/routines/tennis-ball-trio/")
