@@ -91,17 +91,19 @@ def parse_database_url(name: str, url: str, base_dir: Path) -> dict[str, object]
             port = parts.port
         except ValueError:
             raise ImproperlyConfigured(f"{name}: the port is not a number in {url!r}") from None
-        conn_max_age = options.pop("conn_max_age", "0")
-        if not conn_max_age.isdigit():
-            raise ImproperlyConfigured(f"{name}: conn_max_age must be whole seconds")
-        return {
+        settings: dict[str, object] = {}
+        if "conn_max_age" in options:
+            conn_max_age = options.pop("conn_max_age")
+            if not conn_max_age.isdigit():
+                raise ImproperlyConfigured(f"{name}: conn_max_age must be whole seconds")
+            settings["CONN_MAX_AGE"] = int(conn_max_age)
+        return settings | {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": db_name,
             "USER": unquote(parts.username or ""),
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(port or ""),
-            "CONN_MAX_AGE": int(conn_max_age),
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": options,
         }

@@ -25,6 +25,10 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "django-insecure-dev-only-key-do-not-use-in-production"
 
+# Served over HTTPS in production (usually behind a TLS-terminating load balancer):
+# secure cookies, HSTS and a redirect to https. Loopback test rigs may set HTTPS=0.
+HTTPS = env_bool("HTTPS", not DEBUG)
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_origins("CSRF_TRUSTED_ORIGINS", [])
 
@@ -46,6 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "backtp.compression.CompressionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -55,9 +60,15 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "backtp.middleware.permissions_policy",
+    "backtp.middleware.database_unavailable",
 ]
 
 ROOT_URLCONF = "backtp.urls"
+# The admin lives wherever ADMIN_URL says (a path like "staff-7f3a/"), not at a guessable /admin/.
+ADMIN_URL = env_str("ADMIN_URL", "admin/")
+if not ADMIN_URL.endswith("/") or ADMIN_URL.startswith("/") or "//" in ADMIN_URL:
+    raise ImproperlyConfigured(f"ADMIN_URL must look like 'some-path/'; got {ADMIN_URL!r}")
 
 TEMPLATES = [
     {
@@ -70,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "backtp.pagecache.context",
             ],
         },
     },
@@ -82,9 +94,20 @@ DATABASES = {
         "DATABASE_URL", env_str("DATABASE_URL", "sqlite:///db.sqlite3"), BASE_DIR
     )
 }
+# Persistent connections in production; health checks drop a connection that died
+# (say, during a database restart) so the app recovers without a restart of its own.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("DB_CONN_MAX_AGE", 0 if DEBUG else 60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Older hashes still verify, and are upgraded to Argon2 at the next login.
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -103,7 +126,22 @@ LOGOUT_REDIRECT_URL = "pages:home"
 LOGIN_FAILURE_LIMIT = 5
 LOGIN_FAILURE_WINDOW = 15 * 60
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One process: an in-memory cache and sessions in the database. Several processes
+# or machines: set REDIS_URL, and the cache (login throttling included) and sessions
+# are shared through Redis, with sessions also written to the database so a Redis
+# restart logs nobody out and loses no half-answered questionnaire.
+if REDIS_URL := env_str("REDIS_URL", ""):
+    CACHES = {
+        "default": {
+            "BACKEND": "backtp.cache.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "KEY_PREFIX": "backtp",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Email: printed to the console unless SMTP_HOST is set.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "backtp <no-reply@localhost>")
@@ -152,10 +190,43 @@ SECURE_CSP = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features: only what the session timer uses (keeping the screen awake).
+# Vibration is not governed by Permissions-Policy, so it needs no entry.
+PERMISSIONS_POLICY = (
+    "screen-wake-lock=(self), accelerometer=(), autoplay=(), camera=(), "
+    "display-capture=(), fullscreen=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), midi=(), payment=(), publickey-credentials-get=(), usb=(), "
+    "xr-spatial-tracking=()"
+)
+
+# Cookies: never readable by scripts, sent only over HTTPS in production, and not
+# on cross-site requests. The timer reads the CSRF token from the page instead.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SECURE = HTTPS
+if HTTPS:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers and the container HEALTHCHECK probe over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# Behind a load balancer that terminates TLS, trust its X-Forwarded-Proto header, and
+# take the client's address from the last hop of X-Forwarded-For (the one our own
+# proxy appended), not REMOTE_ADDR, which is the proxy's (login throttling uses it).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"quiet_outages": {"()": "backtp.middleware.QuietOutages"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"django.request": {"filters": ["quiet_outages"]}},
 }

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,5 +8,7 @@ urlpatterns = [
     path("where-does-it-hurt/", include("backtp.guide.urls")),
     path("accounts/", include("backtp.accounts.urls")),
     path("", include("backtp.journal.urls")),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
 ]
+
+handler500 = "backtp.middleware.server_error"

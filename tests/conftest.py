@@ -31,14 +31,30 @@ def collected_static(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
         yield root
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> Iterator[None]:
+    """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher.
+    test_security.py checks that the real settings hash with Argon2."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache() -> Iterator[None]:
     """Login-failure counts and other cached values never leak between tests."""
     from django.core.cache import cache
 
+    from backtp import pagecache
+    from backtp.catalog import caching
+
     cache.clear()
+    caching.in_process.clear()
+    caching.forget_version()
+    pagecache.clear()
     yield
     cache.clear()
+    caching.in_process.clear()
+    pagecache.clear()
 
 
 @pytest.fixture

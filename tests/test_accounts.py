@@ -200,3 +200,31 @@ def test_a_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client: 
     )
     assert "If an account uses that address" in response.content.decode()
     assert mail.outbox == []
+
+
+def test_behind_the_proxy_each_client_address_is_counted_apart(client: Client, ana, settings):
+    """Behind the load balancer every request comes from its address: the client's
+    own is the last X-Forwarded-For hop, and only that address gets locked."""
+    settings.BEHIND_PROXY = True
+    for _ in range(5):
+        response = client.post(
+            "/accounts/login/",
+            {"username": "someone-else", "password": "wrong"},
+            REMOTE_ADDR="10.0.0.2",
+            headers={"X-Forwarded-For": "forged, 203.0.113.7"},
+        )
+        assert response.status_code == 400
+    locked = client.post(
+        "/accounts/login/",
+        {"username": "someone-new", "password": "wrong"},
+        REMOTE_ADDR="10.0.0.2",
+        headers={"X-Forwarded-For": "203.0.113.7"},
+    )
+    assert locked.status_code == 429
+    other = client.post(
+        "/accounts/login/",
+        {"username": "ana", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.2",
+        headers={"X-Forwarded-For": "198.51.100.4"},
+    )
+    assert other.status_code == 302

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
 from backtp.accounts import throttle
@@ -27,7 +28,16 @@ class SignupForm(UserCreationForm):
 
 
 def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request else ""
+    """Who is asking. Behind our proxy, REMOTE_ADDR is the proxy itself; the last
+    X-Forwarded-For hop is the address the proxy saw (earlier hops are the client's
+    own claims and can be forged)."""
+    if not request:
+        return ""
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
+        if forwarded:
+            return forwarded
+    return request.META.get("REMOTE_ADDR", "")
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):

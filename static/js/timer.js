@@ -364,9 +364,9 @@
 
   /* Saving ----------------------------------------------------------------------------- */
 
+  // The CSRF cookie is HttpOnly; the page carries the token instead.
   function csrfToken() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
+    return $("timer").dataset.csrfToken || "";
   }
   function buildLog() {
     return {
@@ -460,11 +460,20 @@
     var input = document.querySelector("input[name=" + name + "]:checked");
     return input ? parseInt(input.value, 10) : null;
   }
+  // Shows or hides a form's "choose a number" error and ties it to the scale, so a
+  // screen reader reads it with the question (a hidden error is never read).
+  function showError(id, show) {
+    var error = $(id);
+    var scale = error.parentNode.querySelector(".pain-scale");
+    error.hidden = !show;
+    if (show) scale.setAttribute("aria-describedby", id);
+    else scale.removeAttribute("aria-describedby");
+  }
 
   $("before-form").addEventListener("submit", function (event) {
     event.preventDefault();
     var pain = checkedValue("pain_before");
-    $("before-error").hidden = pain !== null;
+    showError("before-error", pain === null);
     if (pain === null) {
       document.querySelector("input[name=pain_before]").focus();
       return;
@@ -488,7 +497,7 @@
   $("after-form").addEventListener("submit", function (event) {
     event.preventDefault();
     var pain = checkedValue("pain_after");
-    $("after-error").hidden = pain !== null;
+    showError("after-error", pain === null);
     if (pain === null) {
       document.querySelector("input[name=pain_after]").focus();
       return;

@@ -1,0 +1,97 @@
+"""Project-wide middleware: the Permissions-Policy header, and a calm 503 page
+instead of a 500 storm while the database is unreachable."""
+
+import logging
+import sys
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase, UpdateError
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.template.loader import render_to_string
+from django.views.decorators.csrf import requires_csrf_token
+
+logger = logging.getLogger("backtp.outage")
+
+Handler = Callable[[HttpRequest], HttpResponse]
+# Raised when the database cannot be reached (down, restarting, connection dropped);
+# an IntegrityError or a ProgrammingError is a bug and stays a 500.
+UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+
+def permissions_policy(get_response: Handler) -> Handler:
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+    return middleware
+
+
+def unavailable_response() -> HttpResponse:
+    """Rendered without a request, so nothing on it needs the database."""
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def report_outage_on_session_save(session: SessionBase) -> None:
+    """Django's database session backends turn any DatabaseError while updating an existing
+    session into UpdateError, which SessionMiddleware answers as SessionInterrupted: a 400
+    page saying the session was deleted, which the timer would even take as a final refusal.
+    When the cause is an unreachable database, raise that instead, so handler500 answers
+    the outage 503. A session really deleted meanwhile (a concurrent log-out) stays a 400."""
+    save = session.save
+
+    def save_or_report_outage(must_create: bool = False) -> None:
+        try:
+            save(must_create=must_create)
+        except UpdateError as error:
+            cause = error.__cause__ or error.__context__
+            if isinstance(cause, UNAVAILABLE):
+                raise cause from None
+            raise
+
+    session.save = save_or_report_outage
+
+
+class database_unavailable:  # noqa: N801 - named like the function middleware beside it
+    """Turns a lost database connection inside a view into a 503 with Retry-After; one
+    while the session is saved afterwards reaches handler500 (server_error below)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if isinstance(session := getattr(request, "session", None), SessionBase):
+            report_outage_on_session_save(session)
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, UNAVAILABLE):
+            logger.warning(
+                "database unavailable: %s %s: %s", request.method, request.path, exception
+            )
+            return unavailable_response()
+        return None
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: the database may also fail outside a view (loading or saving the
+    session), where process_exception does not see it; that is still an outage."""
+    if isinstance(sys.exc_info()[1], UNAVAILABLE):
+        return unavailable_response()
+    return HttpResponseServerError(render_to_string("500.html"))
+
+
+class QuietOutages(logging.Filter):
+    """Drops django.request's per-request ERROR for our deliberate 503s: during a
+    database outage every request would raise an alert. The outage is still logged,
+    once per request at WARNING, by database_unavailable above."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return getattr(record, "status_code", None) != 503
