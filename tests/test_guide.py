@@ -267,12 +267,33 @@ def _extra_points(n: int) -> None:
 def test_results_make_a_fixed_number_of_queries(
     client: Client, catalog, django_assert_num_queries
 ) -> None:
+    from backtp.catalog import caching
+
     location = complete(client)["Location"]
     client.get(location)  # warm the session
-    # 9 for the catalogue snapshot; assessment, points, their sources, techniques, flags
-    with django_assert_num_queries(14) as first:
+    caching.bump()  # as after an edit: nothing cached for this catalogue version
+    # assessment, session, version, 9 for the engine's snapshot, then points, their
+    # sources, techniques, flags
+    with django_assert_num_queries(15) as cold:
         client.get(location)
-    _extra_points(20)
-    with django_assert_num_queries(len(first.captured_queries)):
+    with django_assert_num_queries(3):  # assessment, session, catalogue version: cached
+        client.get(location)
+    _extra_points(20)  # a new catalogue version, with many more points
+    with django_assert_num_queries(len(cold.captured_queries)):
         response = client.get(location)
     assert response.status_code == 200
+
+
+def test_a_cached_results_page_carries_each_visitors_own_csrf_token(
+    client: Client, catalog
+) -> None:
+    import re
+
+    location = complete(client)["Location"]
+    for _ in range(2):  # the first visit renders the page, the second comes from the cache
+        visitor = Client(enforce_csrf_checks=True)
+        html = visitor.get(location).content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        assert "csrf-token-goes-here" not in html
+        plan = re.search(r'action="(/session/plan/from-results/[^"]+)"', html).group(1)
+        assert visitor.post(plan, {"csrfmiddlewaretoken": token}).status_code == 302

@@ -1,5 +1,6 @@
 """The journal: list, detail, progress, summary, reminders; only ever one's own."""
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -138,14 +139,68 @@ def test_reminders_are_an_ics_file_of_the_daily_plan(client: Client, catalog, an
 def test_the_owner_sees_what_helped_them_in_their_suggestions(client: Client, catalog, ana):
     from backtp.guide.models import Assessment
 
-    for before, after in [(7, 4), (6, 5)]:
-        log_session(ana, before=before, after=after, techniques=("ql-ball-wall",))
     assessment = Assessment.objects.create(
         user=ana, regions={"right-lateral-hip": None}, positions=["wall"], tools=["tennis-ball"]
     )
     client.force_login(ana)
+    # Seen (and cached) before any session: no history yet.
+    assert "helped you before" not in client.get(assessment.get_absolute_url()).content.decode()
+    for before, after in [(7, 4), (6, 5)]:
+        log_session(ana, before=before, after=after, techniques=("ql-ball-wall",))
     html = client.get(assessment.get_absolute_url()).content.decode()
     assert "Helped you: -2.0 on average over 2 sessions." in html
     assert "helped you before" in html
     client.logout()
     assert "Helped you" not in client.get(assessment.get_absolute_url()).content.decode()
+
+
+def test_the_ranking_history_agrees_with_what_helped(catalog, ana, bob) -> None:
+    """point_history is the one-query twin of what_helped's points, used on every
+    view of the owner's results: the same figures, only ever the owner's."""
+    from backtp.journal.selectors import point_history, what_helped
+
+    log_session(ana, before=7, after=3, techniques=("ql-ball-wall", "gmed-thumb-strokes"))
+    log_session(ana, before=6, after=5, techniques=("ql-ball-wall",))
+    log_session(ana, before=4, after=6, techniques=("mf-tennis-ball-wall",), days_ago=3)
+    log_session(bob, before=9, after=0, techniques=("ql-ball-wall",))
+    session = log_session(ana, before=8, after=2, techniques=("gmed-thumb-strokes",))
+    session.steps.update(completed=False)  # started, not done: does not count
+
+    history = point_history(ana)
+    _, points = what_helped(ana)
+    assert history == {e.slug: (e.average_change, e.sessions) for e in points}
+    assert len(history) >= 3
+    ql_points = Technique.objects.get(slug="ql-ball-wall").trigger_points.all()
+    assert {history[p.slug] for p in ql_points} == {(-2.5, 2)}
+
+
+def test_the_journal_page_is_cached_until_a_session_is_added(
+    client: Client, catalog, ana, django_assert_num_queries
+) -> None:
+    log_session(ana, before=6, after=4, days_ago=2)
+    client.force_login(ana)
+    first = client.get("/journal/").content.decode()
+    # session, user (with its journal version), catalogue version: the page is cached
+    with django_assert_num_queries(3):
+        again = client.get("/journal/").content.decode()
+    assert again.count("6 → 4") == first.count("6 → 4") == 1
+    log_session(ana, before=9, after=2, days_ago=1)
+    assert "9 → 2" in client.get("/journal/").content.decode()
+    # Logging out (a POST with the token from a cached page) still works.
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(ana)
+    strict.get("/journal/")
+    page = strict.get("/journal/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    assert strict.post("/accounts/logout/", {"csrfmiddlewaretoken": token}).status_code == 302
+
+
+def test_sessions_attached_at_login_show_in_a_cached_journal(client: Client, catalog, ana):
+    from backtp.journal.services import pending_sessions_attach
+
+    client.force_login(ana)
+    assert "No sessions yet" in client.get("/journal/").content.decode()  # now cached
+    anonymous = log_session(None, before=8, after=3)
+    assert pending_sessions_attach(user=ana, ids=[str(anonymous.pk)]) == 1
+    html = client.get("/journal/").content.decode()
+    assert "8 → 3" in html and "No sessions yet" not in html

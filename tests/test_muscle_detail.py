@@ -84,12 +84,45 @@ def test_an_unknown_muscle_is_a_friendly_404(client: Client) -> None:
 
 def test_detail_queries_are_a_fixed_number(client: Client, django_assert_num_queries) -> None:
     _muscle(points=1)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):  # the catalogue version, then the page's 11
         client.get("/muscles/quadratus-lumborum/")
 
 
 def test_detail_queries_do_not_grow_with_points(client: Client, django_assert_num_queries) -> None:
     _muscle(points=6)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get("/muscles/quadratus-lumborum/")
     assert response.content.decode().count('class="point card"') == 6
+
+
+def test_a_second_visit_is_served_from_the_cache(client: Client, django_assert_num_queries):
+    _muscle(points=3)
+    first = client.get("/muscles/quadratus-lumborum/").content
+    with django_assert_num_queries(1):  # only the catalogue version
+        again = client.get("/muscles/quadratus-lumborum/").content
+    assert _without_tokens(again) == _without_tokens(first)
+
+
+def test_an_edit_to_the_catalogue_shows_at_once(client: Client) -> None:
+    muscle = _muscle(points=2)
+    assert "Deep flank muscle" not in client.get("/muscles/quadratus-lumborum/").content.decode()
+    muscle.summary = "Deep flank muscle between the lowest rib and the pelvis."
+    muscle.save()
+    body = client.get("/muscles/quadratus-lumborum/").content.decode()
+    assert "Deep flank muscle between the lowest rib" in body
+    point = muscle.trigger_points.first()
+    point.name = "Renamed point for the test"
+    point.save()
+    page = "/muscles/quadratus-lumborum/"
+    assert "Renamed point for the test" in client.get(page).content.decode()
+    point.delete()
+    assert "Renamed point for the test" not in client.get(page).content.decode()
+
+
+def _without_tokens(html: bytes) -> str:
+    """A page minus the per-request CSRF token and CSP nonce."""
+    import re
+
+    text = html.decode()
+    text = re.sub(r'"X-CSRFToken": "[^"]+"', "", text)
+    return re.sub(r'nonce="[^"]+"', "", text)

@@ -1,5 +1,6 @@
 from django import forms
 
+from backtp.catalog import caching
 from backtp.catalog.selectors import region_part_choices, used_tool_choices
 
 
@@ -9,8 +10,9 @@ class MuscleFilterForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["tool"].choices = [("", "Any tool"), *used_tool_choices()]
-        self.fields["region"].choices = [("", "Anywhere"), *region_part_choices()]
+        tools, regions = caching.cached("filter-choices", _choices, local=True)
+        self.fields["tool"].choices = [("", "Any tool"), *tools]
+        self.fields["region"].choices = [("", "Anywhere"), *regions]
 
     def describe(self) -> str:
         """The active filters in words, for the results heading."""
@@ -24,6 +26,10 @@ class MuscleFilterForm(forms.Form):
         if tool := self.cleaned_data["tool"]:
             bits.append(f"with a {dict(self.fields['tool'].choices)[tool].lower()} technique")
         return " ".join(bits)
+
+
+def _choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    return list(used_tool_choices()), list(region_part_choices())
 
 
 class SearchForm(forms.Form):

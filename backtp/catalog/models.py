@@ -660,3 +660,19 @@ class RedFlag(models.Model):
     @property
     def stops_self_treatment(self) -> bool:
         return self.level in (self.Level.EMERGENCY, self.Level.URGENT)
+
+
+class CatalogueVersion(models.Model):
+    """A single row whose token changes whenever catalogue content does.
+
+    Cached pages and data built from the catalogue are keyed on this token (see
+    backtp/catalog/caching.py), so an edit in the admin or a fixture reload is seen
+    at once by every process, whatever cache they share. A random token rather than
+    a counter: restoring an older database can never bring back an old key.
+    """
+
+    token = models.CharField(max_length=32, default="")
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"catalogue version {self.token}"

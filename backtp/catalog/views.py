@@ -1,48 +1,82 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
-from backtp.catalog import selectors
+from backtp.catalog import caching, selectors
 from backtp.catalog.forms import MuscleFilterForm, SearchForm
 from backtp.catalog.models import Muscle, Routine, Source, Technique
-from backtp.htmx import HtmxHttpRequest, template_for, vary_on_htmx
+from backtp.htmx import HtmxHttpRequest, template_for, vary_on_htmx, wants_fragment
+from backtp.pagecache import same_for_everyone
 
 
 @require_GET
 @vary_on_htmx
+@same_for_everyone
 def muscle_list(request: HtmxHttpRequest) -> HttpResponse:
     form = MuscleFilterForm(request.GET)
-    status = 200
+    partial = "results" if wants_fragment(request) else "body"
+    if not form.is_valid():
+        body = _muscle_list_body(form, partial)
+        return _muscle_list_response(request, partial, body, status=400)
+    tool, region = form.cleaned_data["tool"], form.cleaned_data["region"]
+    body = caching.cached(
+        f"muscles:{tool}:{region}:{partial}", lambda: _muscle_list_body(form, partial)
+    )
+    return _muscle_list_response(request, partial, body)
+
+
+def _muscle_list_body(form: MuscleFilterForm, partial: str) -> str:
+    """The filter form and the list, which depend on the filter and the catalogue alone."""
+    muscles = []
     if form.is_valid():
         muscles = list(
             selectors.muscles_for_list(
                 tool=form.cleaned_data["tool"], part=form.cleaned_data["region"]
             )
         )
-    else:
-        muscles, status = [], 400
     context = {
         "form": form,
         "groups": selectors.group_by_area(muscles),
         "count": len(muscles),
         "filtered": form.is_valid() and any(form.cleaned_data.values()),
     }
-    template = template_for(request, "catalog/muscle_list.html", "results")
-    return render(request, template, context, status=status)
+    return render_to_string(f"catalog/muscle_list.html#{partial}", context)
+
+
+def _muscle_list_response(
+    request: HtmxHttpRequest, partial: str, body: str, status: int = 200
+) -> HttpResponse:
+    if partial == "results":
+        return HttpResponse(body, status=status)
+    return render(request, "catalog/muscle_list.html", {"body": body}, status=status)
 
 
 @require_GET
+@same_for_everyone
 def muscle_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    page = caching.cached(f"muscle:{slug}", lambda: _muscle_page(slug))
+    if page is None:
+        raise Http404("No muscle by that name")
+    return render(request, "catalog/muscle_detail.html", page)
+
+
+def _muscle_page(slug: str) -> dict[str, str] | None:
+    """The page's catalogue-only parts, rendered once per catalogue version."""
     try:
         muscle = selectors.muscle_with_points(slug)
     except Muscle.DoesNotExist:
-        raise Http404("No muscle by that name") from None
+        return None
     context = {
         "muscle": muscle,
         "points": muscle.trigger_points.all(),
         "techniques": list(selectors.techniques_for_muscle(muscle)),
     }
-    return render(request, "catalog/muscle_detail.html", context)
+    return {
+        "name": muscle.name,
+        "summary": muscle.summary,
+        "body": render_to_string("catalog/muscle_detail.html#body", context),
+    }
 
 
 @require_GET

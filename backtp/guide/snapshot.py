@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch
 
+from backtp.catalog import caching
 from backtp.catalog.models import (
     AggravatingActivity,
     BodyRegion,
@@ -71,3 +72,9 @@ def build_catalogue() -> engine.Catalogue:
         contraindications=contraindications,
         area_names=dict(Muscle.Area.choices),
     )
+
+
+def current_catalogue() -> engine.Catalogue:
+    """The snapshot for the catalogue as it is now, built once per catalogue version
+    in each process (it is plain, immutable data)."""
+    return caching.cached("suggestion-catalogue", build_catalogue, local=True)

@@ -5,9 +5,11 @@ with htmx the next step is swapped in place and its URL pushed to the history.
 Answers live in the session until the last step saves an Assessment.
 """
 
+import hashlib
 from uuid import UUID
 
 from django.contrib import messages
+from django.forms.models import model_to_dict
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,10 +20,11 @@ from backtp.catalog.models import BodyRegion, RedFlag, Technique, TriggerPoint
 from backtp.guide import engine
 from backtp.guide.forms import INTENSITIES, QUALITIES, BodyMapForm, FeelForm, HaveForm, SafetyForm
 from backtp.guide.models import Assessment
-from backtp.guide.snapshot import build_catalogue
+from backtp.guide.snapshot import current_catalogue
 from backtp.guide.state import STEP_URLS, GuideState
 from backtp.htmx import HtmxHttpRequest, template_for, vary_on_htmx
-from backtp.journal.selectors import point_history
+from backtp.journal.selectors import journal_state, point_history
+from backtp.pagecache import render_with_token_hole
 
 SHOWN = 6  # suggestions shown in full; the next few are listed briefly
 LISTED = 12
@@ -221,7 +224,7 @@ SIDE_LABELS = {"right": "right side", "left": "left side", "both": "both sides"}
 
 def _results_context(assessment: Assessment, history: dict | None = None) -> dict:
     """Everything the results page shows, in a fixed number of queries."""
-    catalogue = build_catalogue()
+    catalogue = current_catalogue()
     result = engine.suggest(assessment.answers(history), catalogue)
     shown = result.suggestions[:LISTED]
     point_slugs = {s.point for s in shown}
@@ -281,5 +284,18 @@ def results(request: HtmxHttpRequest, assessment_id: UUID) -> HttpResponse:
     assessment = get_object_or_404(Assessment, pk=assessment_id)
     # Only the owner sees their own history in the ranking; a shared link shows none of it.
     owner = request.user.is_authenticated and assessment.user_id == request.user.pk
-    history = point_history(request.user) if owner else None
-    return _step(request, "guide/results.html", _results_context(assessment, history))
+    # Rendered once per answers, journal state (for the owner), catalogue version and
+    # whether it is a whole page or htmx's fragment, with a placeholder for this
+    # visitor's CSRF token. Kept in process memory: results pages are large.
+    answers = model_to_dict(assessment, exclude=["user"])
+    history_state = journal_state(request.user) if owner else "none"
+    template = template_for(request, "guide/results.html", "step")
+    logged_in = request.user.is_authenticated
+    fingerprint = hashlib.sha256(repr((answers, history_state, template, logged_in)).encode())
+    return render_with_token_hole(
+        request,
+        f"results:{assessment.pk}:{fingerprint.hexdigest()[:24]}",
+        template,
+        lambda: _results_context(assessment, point_history(request.user) if owner else None),
+        local=True,
+    )

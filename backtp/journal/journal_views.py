@@ -15,6 +15,7 @@ from backtp.guide.models import Assessment
 from backtp.journal import selectors
 from backtp.journal.chart import pain_chart
 from backtp.journal.models import TreatmentSession
+from backtp.pagecache import render_with_token_hole
 
 PAGE_SIZE = 20
 CHART_SESSIONS = 60
@@ -32,8 +33,16 @@ def _session_for_user(request: HttpRequest, session_id: UUID) -> TreatmentSessio
 @require_GET
 def journal(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(selectors.sessions_for(request.user), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    return render(request, "journal/journal.html", {"page": page})
+    raw = request.GET.get("page", "1")
+    page = raw if raw.isdigit() and len(raw) < 8 else "1"  # get_page() reads junk as 1
+    key = f"journal:{selectors.journal_state(request.user)}:{page}"
+    return render_with_token_hole(
+        request,
+        key,
+        "journal/journal.html",
+        lambda: {"page": paginator.get_page(page)},
+        local=True,  # the key names the journal's version: every process agrees
+    )
 
 
 @login_required

@@ -93,10 +93,35 @@ def what_helped(user: User) -> tuple[list[Effect], list[Effect]]:
     return _effects(by_technique, names), _effects(by_point, point_names)
 
 
+def journal_state(user: User) -> str:
+    """What a person's journal holds, for cache keys: its version goes up whenever a
+    session joins it (logged sessions are never edited), and it was loaded with the
+    user, so asking costs no query."""
+    return f"{user.pk}.{user.journal_version}"
+
+
 def point_history(user: User) -> dict[str, tuple[float, int]]:
-    """For the suggestion engine: trigger point slug -> (average pain change, sessions)."""
-    _, points = what_helped(user)
-    return {effect.slug: (effect.average_change, effect.sessions) for effect in points}
+    """For the suggestion engine: trigger point slug -> (average pain change, sessions).
+
+    The same figures as what_helped()'s points, in one query of plain values: it runs
+    on every view of the owner's results."""
+    rows = (
+        SessionStep.objects.filter(session__user=user, completed=True)
+        .exclude(technique__trigger_points=None)
+        .values_list(
+            "session_id",
+            "session__pain_before",
+            "session__pain_after",
+            "technique__trigger_points__slug",
+        )
+        .distinct()
+    )
+    changes: dict[str, list[int]] = defaultdict(list)
+    for _session, before, after, point in rows:
+        changes[point].append(after - before)
+    return {
+        slug: (round(sum(values) / len(values), 1), len(values)) for slug, values in changes.items()
+    }
 
 
 def sessions_per_day(user: User, days: int = 14) -> list[tuple[date, int]]:

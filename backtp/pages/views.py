@@ -1,10 +1,13 @@
-from django.db import DatabaseError, connection
+from django.db import Error, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from backtp.catalog import caching
 from backtp.catalog.models import Muscle, RedFlag, Source, TriggerPoint
+from backtp.pagecache import same_for_everyone
 
 FEATURED_MUSCLES = ("quadratus-lumborum", "gluteus-medius", "erector-spinae", "iliopsoas")
 # The point seed 003 treats first: it often explains pain across the belt line.
@@ -12,7 +15,13 @@ EXAMPLE_POINT = "gmed-overlap"
 
 
 @require_GET
+@same_for_everyone
 def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/home.html", {"body": caching.cached("home", _home_body)})
+
+
+def _home_body() -> str:
+    """The home page's catalogue-only body, rendered once per catalogue version."""
     featured = Muscle.objects.filter(slug__in=FEATURED_MUSCLES, professional_only=False)
     featured = sorted(featured, key=lambda muscle: FEATURED_MUSCLES.index(muscle.slug))
     example = (
@@ -24,7 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {"featured": featured, "example": example}
     if example:
         context["example_zones"] = {zone.region.slug: zone.kind for zone in example.zones.all()}
-    return render(request, "pages/home.html", context)
+    return render_to_string("pages/home.html#body", context)
 
 
 @never_cache
@@ -35,7 +44,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except DatabaseError:
+    except Error:  # any database error, InterfaceError (connection closed) included
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
 

@@ -1,15 +1,23 @@
-"""{% body_map %}: the body map partial, drawn from backtp.catalog.bodymap (no queries)."""
+"""{% body_map %}: the body map partial, drawn from backtp.catalog.bodymap (no queries).
+
+A map is a pure function of its arguments (the geometry is code, not data), so each
+distinct map is rendered once per process and reused: a results page or a muscle
+page draws several, and they repeat across pages and visitors.
+"""
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from django import template
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
 
 from backtp.catalog.bodymap import render_context
 
 register = template.Library()
 
 
-@register.inclusion_tag("catalog/_bodymap.html")
+@register.simple_tag
 def body_map(
     zones: Mapping[str, str] | None = None,
     marked: Iterable[str] | None = None,
@@ -18,14 +26,37 @@ def body_map(
     label: str = "",
     interactive: bool = False,
     legend: bool = True,
-) -> dict:
+) -> SafeString:
     """Usage: {% body_map zones=zones marker="right-flank" id_prefix="tp1-" label="..." %}."""
-    return render_context(
-        zones=zones,
-        marked=marked or (),
-        marker=marker or None,
-        id_prefix=id_prefix or "",
-        label=label or "",
-        interactive=bool(interactive),
-        legend=bool(legend),
+    markers = (marker,) if isinstance(marker, str) else tuple(marker or ())
+    return _render(
+        tuple(sorted((zones or {}).items())),
+        tuple(sorted(marked or ())),
+        markers,
+        id_prefix or "",
+        str(label or ""),
+        bool(interactive),
+        bool(legend),
     )
+
+
+@lru_cache(maxsize=1024)
+def _render(
+    zones: tuple[tuple[str, str], ...],
+    marked: tuple[str, ...],
+    markers: tuple[str, ...],
+    id_prefix: str,
+    label: str,
+    interactive: bool,
+    legend: bool,
+) -> SafeString:
+    context = render_context(
+        zones=dict(zones),
+        marked=marked,
+        marker=list(markers) or None,
+        id_prefix=id_prefix,
+        label=label,
+        interactive=interactive,
+        legend=legend,
+    )
+    return mark_safe(get_template("catalog/_bodymap.html").render(context))  # noqa: S308

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from backtp.catalog.caching import batched_changes
+
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
 
@@ -33,4 +35,6 @@ class Command(BaseCommand):
             raise CommandError(f"Missing catalogue fixtures: {', '.join(missing)}")
         # One loaddata call: one transaction, and forward references between files
         # (a technique that treats points of a muscle loaded later) resolve at the end.
-        call_command("loaddata", *[str(path) for path in paths], verbosity=verbosity)
+        # Cached pages are keyed on the catalogue's version: one new version for the load.
+        with batched_changes():
+            call_command("loaddata", *[str(path) for path in paths], verbosity=verbosity)
