@@ -47,3 +47,91 @@ def test_no_url_shows_another_persons_session(client: Client, catalog, django_us
         assert str(theirs.pk) not in body and "9 → 1" not in body, url
     client.force_login(bob)
     assert client.get(reverse("journal:session_detail", args=[theirs.pk])).status_code == 200
+
+
+# The whole walk -------------------------------------------------------------------------
+
+SECRET_NOTE = "ana-private-note-7731"
+
+
+def _everything_of(user) -> dict:
+    """All that a person owns, to compare before and after someone else's requests."""
+    from backtp.guide.models import Assessment
+    from backtp.journal.models import PlanStep, SessionStep, TreatmentSession
+
+    user.refresh_from_db()
+    return {
+        "user": (user.username, user.email, user.password, user.sessions_per_day),
+        "sessions": list(TreatmentSession.objects.filter(user=user).values()),
+        "steps": list(SessionStep.objects.filter(session__user=user).values()),
+        "plan": list(PlanStep.objects.filter(user=user).values()),
+        "assessments": list(Assessment.objects.filter(user=user).values()),
+    }
+
+
+def _arguments(pattern, theirs: dict) -> dict[str, object]:
+    names = set(getattr(pattern.pattern, "converters", {})) | set(pattern.pattern.regex.groupindex)
+    values = {
+        "session_id": theirs["session"].pk,
+        "assessment_id": theirs["assessment"].pk,
+        "index": 0,
+        "direction": "down",
+        "slug": theirs["technique"],
+        "content_type_id": theirs["content_type"],
+        "object_id": theirs["user"].pk,
+        "id": theirs["user"].pk,
+        "app_label": "accounts",
+        "uidb64": "MQ",
+        "token": "set-password",
+    }
+    return {name: values[name] for name in names}
+
+
+def test_walking_every_url_with_someone_elses_objects_reaches_none_of_them(
+    client: Client, catalog, django_user_model
+) -> None:
+    """Bob, logged in, requests every URL of the app and the admin with Ana's ids in
+    it, by GET and by POST: he sees none of her data and changes none of it."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.urls import reverse
+
+    from backtp.guide.models import Assessment
+    from tests.test_guide import complete
+
+    ana = django_user_model.objects.create_user("ana", "ana.secret@example.com", "pw-ana-12345")
+    bob = django_user_model.objects.create_user("bob", "bob@example.com", "pw-bob-12345")
+    session = log_session(ana, before=9, after=1)
+    type(session).objects.filter(pk=session.pk).update(note=SECRET_NOTE)
+    owner = Client()
+    owner.force_login(ana)
+    complete(owner)
+    owner.post("/session/plan/add/ql-ball-wall/", {"side": "left"})
+    theirs = {
+        "user": ana,
+        "session": session,
+        "assessment": Assessment.objects.get(user=ana),
+        "technique": "ql-ball-wall",
+        "content_type": ContentType.objects.get_for_model(session).pk,
+    }
+    before = _everything_of(ana)
+    assert before["plan"], "Ana has a plan step for Bob to try to change"
+
+    client.force_login(bob)
+    walked = []
+    for name, pattern in _patterns(get_resolver()):
+        if name in {"accounts:logout", "accounts:delete", "admin:logout"}:
+            continue  # would end Bob's own session or account: tested in test_accounts.py
+        url = reverse(name, kwargs=_arguments(pattern, theirs))
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            body = response.content.decode(errors="replace") if not response.streaming else ""
+            assert SECRET_NOTE not in body, (method, url)
+            assert "ana.secret@example.com" not in body, (method, url)
+            if "session_id" in pattern.pattern.converters:  # hers alone: not found
+                assert response.status_code in (404, 405), (method, url)
+            if name.startswith("admin:") and name not in {"admin:login", "admin:jsi18n"}:
+                assert response.status_code == 302, (method, url)
+                assert "/login/" in response["Location"], (method, url)
+            walked.append(url)
+    assert len(walked) > 2 * 50
+    assert _everything_of(ana) == before
