@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from backtp.catalog.models import Routine, RoutineStep, Technique
 from backtp.guide import engine
 from backtp.guide.models import Assessment
-from backtp.guide.snapshot import build_catalogue
+from backtp.guide.snapshot import current_catalogue
 from backtp.htmx import HtmxHttpRequest, template_for, vary_on_htmx
 from backtp.journal import plan as plans
 from backtp.journal.models import SessionStep
@@ -42,9 +42,12 @@ def _plan_context(request: HtmxHttpRequest) -> dict:
     }
 
 
-def _back_to_plan(request: HtmxHttpRequest) -> HttpResponse:
+def _back_to_plan(request: HtmxHttpRequest, focus: tuple[str, int] | None = None) -> HttpResponse:
+    """The plan again; after an htmx swap, focus goes to `focus` (a control's kind and its
+    step's index) so a keyboard user is not thrown back to the top of the page."""
     if request.htmx:
-        return render(request, "journal/plan.html#plan", _plan_context(request))
+        context = {**_plan_context(request), "focus": focus}
+        return render(request, "journal/plan.html#plan", context)
     return redirect("journal:plan")
 
 
@@ -79,7 +82,7 @@ def plan_from_routine(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def plan_from_results(request: HtmxHttpRequest, assessment_id: UUID) -> HttpResponse:
     assessment = get_object_or_404(Assessment, pk=assessment_id)
-    result = engine.suggest(assessment.answers(), build_catalogue())
+    result = engine.suggest(assessment.answers(), current_catalogue())
     slugs: list[tuple[str, str]] = []
     for suggestion in result.suggestions:
         slug = next((s for s in suggestion.techniques if s not in {x for x, _ in slugs}), None)
@@ -118,7 +121,7 @@ def plan_change(request: HtmxHttpRequest, index: int) -> HttpResponse:
     elif seconds and items[index].hold_seconds is not None:
         changes["hold_seconds"] = min(seconds, 120)
     plans.save(request, plans.update(items, index, **changes))
-    return _back_to_plan(request)
+    return _back_to_plan(request, ("save", index))
 
 
 @require_POST
@@ -128,14 +131,19 @@ def plan_move(request: HtmxHttpRequest, index: int, direction: str) -> HttpRespo
     if offset is None:
         return HttpResponse("Move a step up or down.", status=400)
     plans.save(request, plans.move(items, index, offset))
-    return _back_to_plan(request)
+    # Focus follows the moved step: the same button, or the other one at the top or bottom.
+    new, last = max(0, min(index + offset, len(items) - 1)), len(items) - 1
+    buttons = [kind for kind, shown in (("up", new > 0), ("down", new < last)) if shown]
+    kind = direction if direction in buttons else next(iter(buttons), "title")
+    return _back_to_plan(request, (kind, new))
 
 
 @require_POST
 def plan_remove(request: HtmxHttpRequest, index: int) -> HttpResponse:
     items = _step_index(request, index)
     plans.save(request, items[:index] + items[index + 1 :])
-    return _back_to_plan(request)
+    left = len(items) - 1
+    return _back_to_plan(request, ("title", min(index, left - 1)) if left else ("empty", 0))
 
 
 def timer_plan(request: HtmxHttpRequest) -> dict:
@@ -200,19 +208,37 @@ class LogForm(forms.Form):
         return cleaned
 
 
+def _form_data(data: dict) -> dict[str, str]:
+    """The log's plain fields as a form reads them: text or whole numbers, nothing else."""
+    fields = {}
+    for name in LogForm.base_fields:
+        value = data.get(name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise ValueError(f"{name} must be text or a whole number")
+        fields[name] = str(value)
+    return fields
+
+
+def _whole_seconds(value: object) -> bool:
+    return type(value) is int and 0 <= value <= 24 * 3600  # a JSON true is not 1 second
+
+
 def _step_logs(raw: object) -> list[StepLog]:
     if not isinstance(raw, list) or not 1 <= len(raw) <= plans.MAX_STEPS:
         raise ValueError(f"steps must be a list of 1 to {plans.MAX_STEPS} steps")
-    slugs = {step.get("technique") for step in raw if isinstance(step, dict)}
-    techniques = Technique.objects.in_bulk(
-        [s for s in slugs if isinstance(s, str)], field_name="slug"
-    )
+    if not all(isinstance(step, dict) for step in raw):
+        raise ValueError("each step must be an object")
+    slugs = {step.get("technique") for step in raw if isinstance(step.get("technique"), str)}
+    techniques = Technique.objects.in_bulk(slugs, field_name="slug")
     logs = []
     for step in raw:
-        if not isinstance(step, dict) or step.get("technique") not in techniques:
+        technique = step.get("technique")
+        if not isinstance(technique, str) or technique not in techniques:
             raise ValueError("each step needs a known technique")
         numbers = [step.get("planned_seconds"), step.get("done_seconds")]
-        if not all(isinstance(n, int) and 0 <= n <= 24 * 3600 for n in numbers):
+        if not all(_whole_seconds(n) for n in numbers):
             raise ValueError("step times must be whole seconds")
         if step.get("side") not in RoutineStep.Side.values:
             raise ValueError("unknown side")
@@ -243,7 +269,10 @@ def log(request: HtmxHttpRequest) -> JsonResponse:
             raise ValueError
     except ValueError:
         return JsonResponse({"error": "Send the session as a JSON object."}, status=400)
-    form = LogForm(data)
+    try:
+        form = LogForm(_form_data(data))
+    except ValueError as error:
+        return JsonResponse({"error": str(error)}, status=400)
     if not form.is_valid():
         return JsonResponse(
             {"error": "Some fields are not valid.", "fields": form.errors}, status=400

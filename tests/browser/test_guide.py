@@ -1,5 +1,5 @@
-"""'Where does it hurt?' in a real browser: by mouse on the body map, by keyboard only,
-without JavaScript, and an emergency answer that stops the flow."""
+"""'Where does it hurt?' in a real browser: by mouse on the body map, without JavaScript,
+and an emergency answer that stops the flow. By keyboard only: test_keyboard.py."""
 
 import os
 import re
@@ -102,57 +102,6 @@ def test_back_and_reload_keep_the_answers(page: Page) -> None:
     page.reload()
     expect(page.get_by_label("Right flank", exact=True)).to_be_checked()
     expect(page.locator("#map-right-flank")).to_have_class(re.compile("is-marked"))
-
-
-def _on_new_step(page: Page, path: str) -> None:
-    """Wait for the swapped-in step and for focus to reach its heading, as a person would."""
-    expect(page).to_have_url(re.compile(path))
-    expect(page.get_by_role("heading", level=1)).to_be_focused()
-
-
-def _tab_to(page: Page, accessible: str, limit: int = 250) -> None:
-    """Press Tab until the focused element's label, text or value matches."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        name = page.evaluate(
-            """() => { const el = document.activeElement;
-              const label = el.labels && el.labels[0] ? el.labels[0].innerText : '';
-              const aria = el.getAttribute('aria-label') || '';
-              return [label, el.innerText || '', aria].join('|'); }"""
-        )
-        if accessible in name:
-            return
-    raise AssertionError(f"could not reach {accessible!r} with Tab")
-
-
-def test_the_whole_flow_by_keyboard_only(page: Page) -> None:
-    page.goto("/where-does-it-hurt/")
-    _tab_to(page, "Start with the safety check")
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("First, a safety check")
-    for _ in range(2):
-        _tab_to(page, "answer “No” to all")
-        page.keyboard.press("Enter")
-    _tab_to(page, "Next: where it hurts")
-    page.keyboard.press("Enter")
-    _on_new_step(page, r"/body-map/$")
-    _tab_to(page, "Right sacroiliac area")
-    page.keyboard.press("Space")
-    _tab_to(page, "Tailbone")
-    page.keyboard.press("Space")
-    expect(page.locator("#map-coccyx")).to_have_class(re.compile("is-marked"))
-    _tab_to(page, "Next: how it feels")
-    page.keyboard.press("Enter")
-    _on_new_step(page, r"/how-it-feels/$")
-    _tab_to(page, "Next: what you have")
-    page.keyboard.press("Enter")
-    _on_new_step(page, r"/what-you-have/$")
-    _tab_to(page, "Leaning on a wall")
-    page.keyboard.press("Space")
-    _tab_to(page, "See my suggestions")
-    page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"/results/"))
-    expect(page.locator(".suggestion").first).to_contain_text("sacroiliac")
 
 
 def test_an_emergency_answer_stops_the_flow(page: Page) -> None:

@@ -1,4 +1,5 @@
-"""Every page fits a phone and a desktop; BACKTP_SCREENSHOTS=dir saves full-page PNGs."""
+"""Every page fits a phone and a desktop; BACKTP_SCREENSHOTS=dir saves full-page PNGs
+(light and dark)."""
 
 import os
 from pathlib import Path
@@ -57,6 +58,11 @@ def test_no_page_scrolls_sideways(browser, live_server, live_catalog, device: st
         if out:
             Path(out).mkdir(parents=True, exist_ok=True)
             page.screenshot(path=f"{out}/{name}-{width}.png", full_page=True)
+            page.emulate_media(color_scheme="dark")
+            # Let colours that fade (the body map's regions) finish changing.
+            page.evaluate("Promise.all(document.getAnimations().map((a) => a.finished))")
+            page.screenshot(path=f"{out}/{name}-{width}-dark.png", full_page=True)
+            page.emulate_media(color_scheme="light")
     context.close()
     assert not page.js_errors, page.js_errors
     assert not overflowing, f"pages wider than {width}px: {overflowing}"

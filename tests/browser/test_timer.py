@@ -232,7 +232,7 @@ def test_saving_offline_keeps_the_log_and_sends_it_once(page: Page, live_server)
     # Sending the same log again (a retry after a lost reply) stores it once.
     status = page.evaluate(
         """async (log) => {
-            const token = document.cookie.match(/csrftoken=([^;]+)/)[1];
+            const token = document.getElementById("timer").dataset.csrfToken;
             const response = await fetch("/session/log/", {method: "POST",
                 headers: {"Content-Type": "application/json", "X-CSRFToken": token},
                 body: JSON.stringify(log)});
