@@ -1,4 +1,6 @@
-# backtp production image: gunicorn on :8000, configured entirely by environment variables.
+# backtp production image: gunicorn on $PORT (8000), configured entirely by environment variables.
+# Runs as uid 10001; code and static files belong to root, so the root filesystem can be
+# read-only (docs/deploy.md). Only /data (the default SQLite database) and /tmp are written.
 FROM python:3.13-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -12,20 +14,26 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 
 RUN groupadd --system --gid 10001 backtp \
-    && useradd --system --uid 10001 --gid backtp --home-dir /app --no-create-home backtp \
-    && mkdir /data \
-    && chown backtp:backtp /data
+    && useradd --system --uid 10001 --gid backtp --home-dir /nonexistent --no-create-home \
+       --shell /usr/sbin/nologin backtp \
+    && install -d -o 10001 -g 10001 -m 0700 /data
 
-# Dependencies first, from pyproject.toml, so code changes reuse this layer.
-COPY pyproject.toml README.md ./
-COPY backtp/ backtp/
-RUN pip install --no-cache-dir .
+# Dependencies first, read from pyproject.toml, so a code change reuses this layer.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
+    && pip install --no-cache-dir -r /tmp/requirements.txt \
+    && rm /tmp/requirements.txt
 
 COPY manage.py ./
+COPY backtp/ backtp/
 COPY templates/ templates/
 COPY static/ static/
 COPY fixtures/ fixtures/
-RUN SECRET_KEY=build-only-collectstatic python manage.py collectstatic --noinput
+# Static files collected and bytecode compiled at build time, both owned by root:
+# at run time nothing under /app is written, and nothing there is writable by uid 10001.
+RUN SECRET_KEY=build-only-collectstatic python manage.py collectstatic --noinput \
+    && python -m compileall -q backtp \
+    && chmod -R go-w /app
 
 USER 10001:10001
 VOLUME ["/data"]
@@ -35,4 +43,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-m", "backtp.healthcheck"]
 
 ENTRYPOINT ["/app/backtp/entrypoint.sh"]
-CMD ["sh", "-c", "exec gunicorn backtp.wsgi --bind 0.0.0.0:${PORT} --workers 3 --access-logfile -"]
+CMD ["gunicorn", "--config", "backtp/gunicorn.conf.py", "backtp.wsgi"]
