@@ -10,7 +10,7 @@ find_python = for p in python3.13 python3.12 python3; do \
 	ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V | tail -n 1
 PYTHON ?= $(shell $(find_python))
 
-.PHONY: install run serve test lint pytest ci migrations-check screenshots docker-lint clean bench
+.PHONY: install run serve test lint pytest ci migrations-check screenshots docker-lint clean bench loadtest faulttest
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "backtp needs Python 3.12 or newer (python3.13 or python3.12 on PATH)"; exit 1; }
@@ -45,11 +45,28 @@ migrations-check: install
 screenshots: install
 	BACKTP_SCREENSHOTS=screenshots $(BIN)/pytest tests/browser/test_layout.py
 
-# Times the suggestion engine (real catalogue and 100x) and updates docs/benchmarks.md.
+# Times the suggestion engine (real catalogue and 100x), then loads the main pages under
+# gunicorn with wrk (PostgreSQL at RIG_PG_URL, default 127.0.0.1:5432) and weighs a first
+# visit (scripts/bench.py); both update docs/benchmarks.md. About 5 minutes.
 bench: install
+	@command -v wrk >/dev/null 2>&1 || { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_catalog
-	$(BIN)/python manage.py bench_suggestions
+	@# Both run and write their sections even when one misses a target; then make fails.
+	status=0; \
+	$(BIN)/python manage.py bench_suggestions || status=1; \
+	$(BIN)/python scripts/bench.py || status=1; \
+	exit $$status
+
+# Two gunicorn instances behind nginx (TLS, 127.0.0.1), one killed with SIGKILL mid-run;
+# PostgreSQL at RIG_PG_URL, Redis db 14. Writes docs/loadtest.md. About a minute.
+loadtest: install
+	$(BIN)/python -m scripts.loadtest
+
+# PostgreSQL stopped for 10 s under load and in two browsers: a throwaway cluster of its
+# own on 127.0.0.1:25432 (never the shared one), Redis db 13. Writes docs/faulttest.md.
+faulttest: install
+	$(BIN)/python -m scripts.faulttest
 
 ci:
 	bash .ci/run
