@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from django.template import Context, Template
+from django.template import Context, Engine, Template
 from django.template.loader import render_to_string
 
 from backtp.catalog import bodymap
@@ -46,7 +46,15 @@ def parse(html: str) -> ET.Element:
 
 
 def region_paths(root: ET.Element) -> list[ET.Element]:
-    return [el for el in root.iter(f"{SVG}path") if "region" in el.get("class", "").split()]
+    """Each region as the map places it: a <use> of a shared outline."""
+    return [el for el in root.iter(f"{SVG}use") if "region" in el.get("class", "").split()]
+
+
+def outline(root: ET.Element, use: ET.Element) -> str:
+    """The path data a <use> draws, looked up by its href in the same document."""
+    target = use.get("href").removeprefix("#")
+    (shape,) = [el for el in root.iter(f"{SVG}path") if el.get("id") == target]
+    return shape.get("d")
 
 
 def ids(root: ET.Element) -> list[str]:
@@ -74,16 +82,36 @@ def test_every_region_shape_has_its_human_name_as_title():
         assert el.find(f"{SVG}title").text == REGIONS[el.get("id")]["name"]
 
 
+def shared_ids(root: ET.Element) -> list[str]:
+    return [i for defs in root.iter(f"{SVG}defs") for i in ids(defs)]
+
+
+def references(root: ET.Element) -> list[str]:
+    """Every id a map points at: its name and description, stripes and shapes."""
+    refs = []
+    for el in root.iter():
+        refs += (el.get("aria-labelledby") or "").split() + (
+            el.get("aria-describedby") or ""
+        ).split()
+        if m := re.fullmatch(r"url\(#(.+)\)", el.get("fill", "")):
+            refs.append(m.group(1))
+        if (href := el.get("href", "")).startswith("#"):
+            refs.append(href[1:])
+    return refs
+
+
 def test_every_id_carries_the_prefix_and_is_unique():
     root = parse(render(zones=QL, marker="right-flank", id_prefix="tp7-"))
     all_ids = ids(root)
     assert len(all_ids) == len(set(all_ids))
-    assert all(i.startswith("tp7-") for i in all_ids)
+    shared = set(shared_ids(root))
+    assert all(i.startswith("tp7-") for i in all_ids if i not in shared)
+    assert all(i.startswith("bm-") for i in shared)
     assert {el.get("id") for el in region_paths(root)} == {f"tp7-{s}" for s in REGIONS}
     assert {el.get("data-region") for el in region_paths(root)} == set(REGIONS)
 
 
-def test_two_maps_on_one_page_have_no_id_in_common():
+def test_two_maps_on_one_page_share_one_drawing_and_no_id():
     page = Template(
         "{% load bodymap %}"
         '{% body_map zones=zones marker="right-flank" id_prefix="tp1-" label="One" %}'
@@ -92,16 +120,46 @@ def test_two_maps_on_one_page_have_no_id_in_common():
     root = parse(page)
     all_ids = ids(root)
     assert len(all_ids) == len(set(all_ids))
-    # Every internal reference points at an id of the same map.
-    for svg in root.iter(f"{SVG}svg"):
-        own = set(ids(svg))
-        refs = [svg.get("aria-labelledby"), svg.get("aria-describedby")]
-        refs += [
-            m.group(1)
-            for el in svg.iter()
-            if (m := re.fullmatch(r"url\(#(.+)\)", el.get("fill", "")))
-        ]
-        assert refs and set(refs) <= own
+    first, second = root.iter(f"{SVG}svg")
+    # The shapes are drawn once, in the first map; the second only refers to them.
+    assert len(shared_ids(first)) == 35 + 3  # the regions, two figures, the stripes
+    assert shared_ids(second) == []
+    assert " d=" not in page.split('id="tp2-bodymap-title"')[1]
+    assert len(page) < 1.3 * len(render(zones=QL, marker="right-flank"))
+    # Every reference resolves in the document; a map's name and description are its own.
+    assert set(references(root)) <= set(all_ids)
+    for svg in (first, second):
+        own = [svg.get("aria-labelledby"), svg.get("aria-describedby")]
+        assert set(own) <= set(ids(svg))
+
+
+def test_maps_in_included_templates_share_the_drawing_too():
+    card = (
+        '{% load bodymap %}<article>{% body_map zones=zones id_prefix=prefix label="A" %}</article>'
+    )
+    loader = ("django.template.loaders.locmem.Loader", {"card.html": card})
+    page = (
+        Engine(loaders=[loader], libraries={"bodymap": "backtp.catalog.templatetags.bodymap"})
+        .from_string(
+            "{% for prefix in prefixes %}"
+            '{% include "card.html" with zones=zones prefix=prefix %}'
+            "{% endfor %}"
+        )
+        .render(Context({"zones": QL, "prefixes": ["a-", "b-", "c-"]}))
+    )
+    root = parse(page)
+    assert len(list(root.iter(f"{SVG}svg"))) == 3
+    assert len(list(root.iter(f"{SVG}defs"))) == 1
+    assert set(references(root)) <= set(ids(root))
+
+
+def test_each_render_draws_its_own_shapes():
+    """A page and the htmx fragment that later replaces part of it are separate
+    renders: each must stand on its own."""
+    template = Template('{% load bodymap %}{% body_map zones=zones id_prefix="x-" label="A" %}')
+    for _ in range(2):
+        root = parse(template.render(Context({"zones": QL})))
+        assert set(references(root)) <= set(ids(root))
 
 
 def test_left_and_right_are_the_persons_sides_in_each_view():
@@ -256,8 +314,8 @@ def test_zones_get_their_classes_and_spillover_gets_stripes():
     assert by_id["right-groin"].get("class") == "region zone-spillover"
     assert by_id["right-lower-abdomen"].get("class") == "region zone-spillover"
     assert by_id["left-flank"].get("class") == "region"
-    hatches = [el for el in root.iter(f"{SVG}path") if el.get("class") == "bodymap__hatch"]
-    assert sorted(h.get("d") for h in hatches) == sorted(
+    hatches = [el for el in root.iter(f"{SVG}use") if el.get("class") == "bodymap__hatch"]
+    assert sorted(outline(root, h) for h in hatches) == sorted(
         SHAPES[s].d for s in ("right-groin", "right-lower-abdomen")
     )
     pattern = root.find(f".//{SVG}pattern")
@@ -359,3 +417,50 @@ def test_every_body_region_in_the_database_has_a_shape_and_every_shape_a_region(
 
     shapes = {el.get("id") for el in region_paths(parse(render()))}
     assert shapes == set(BodyRegion.objects.values_list("slug", flat=True))
+
+
+def _document_ids_and_references(html: str) -> tuple[list[str], list[str]]:
+    ids_ = re.findall(r'\sid="([^"]+)"', html)
+    refs = re.findall(r'\shref="#([^"]+)"', html) + re.findall(r"url\(#([^)]+)\)", html)
+    refs += [
+        ref
+        for attr in re.findall(r'\saria-(?:labelledby|describedby)="([^"]+)"', html)
+        for ref in attr.split()
+    ]
+    return ids_, refs
+
+
+@pytest.mark.django_db
+def test_every_page_with_maps_draws_the_shapes_once_and_every_map_finds_them(
+    client, catalog, django_user_model
+):
+    from backtp.catalog.models import Muscle, Technique
+    from tests.test_guide import complete
+
+    user = django_user_model.objects.create_user("ana", "ana@example.com", "a long passphrase")
+    client.force_login(user)
+    results = complete(client, regions=("right-flank", "right-lower-buttock", "sacrum"))
+    results_url = results.headers.get("Location") or results.request["PATH_INFO"]
+    pages = [
+        "/",
+        results_url,
+        "/where-does-it-hurt/body-map/",
+        "/journal/summary/",
+        *(m.get_absolute_url() for m in Muscle.objects.all()),
+        *(t.get_absolute_url() for t in Technique.objects.all()),
+    ]
+    checked = 0
+    for url in pages:
+        for headers in ({}, {"HX-Request": "true"}):
+            response = client.get(url, headers=headers)
+            assert response.status_code == 200, url
+            html = response.content.decode()
+            if 'class="bodymap' not in html:
+                continue
+            checked += 1
+            page_ids, refs = _document_ids_and_references(html)
+            duplicates = [i for i, n in Counter(page_ids).items() if n > 1]
+            assert not duplicates, (url, headers, duplicates)
+            assert set(refs) <= set(page_ids), (url, headers, set(refs) - set(page_ids))
+            assert html.count("<defs>") == 1, (url, headers)
+    assert checked >= 20

@@ -151,7 +151,9 @@ def test_body_map_answers_are_kept_for_back_and_reload(client: Client, catalog) 
     assert 'value="right-flank" id="region-right-flank" checked' in html
     assert 'value="sacrum" id="worst-sacrum" checked' in html
     assert re.search(r'id="intensity-right-flank".*?<option value="6" selected>', html, re.S)
-    assert 'class="region is-marked" d=' in html  # the map shows the marks too
+    # The map shows the marks too.
+    assert 'data-region="right-flank" class="region is-marked"' in html
+    assert 'data-region="sacrum" class="region is-marked"' in html
 
 
 def test_one_marked_region_is_the_worst(client: Client, catalog) -> None:

@@ -635,6 +635,46 @@ def describe(
     return " ".join(sentences) or "No regions are shaded."
 
 
+# Ids of the shapes every map on a page shares (see shapes_context()).
+SHAPE_ID = "bm-shape-{slug}"
+FIGURE_ID = "bm-figure-{view}"
+HATCH_ID = "bm-hatch"
+
+
+@cache
+def shapes_context() -> dict:
+    """The drawing every map shares: both figures (with their labels and L/R badges),
+    one outline per region and the spillover stripes. A page draws them once, inside
+    its first map's <defs>; every map then places them with <use>, so a page of
+    seven maps carries one set of shapes instead of seven."""
+    figures = []
+    for view, offset in VIEW_OFFSET.items():
+        near, far = ("L", "R") if view == "back" else ("R", "L")
+        figures.append(
+            {
+                "id": FIGURE_ID.format(view=view),
+                "key": view,
+                "label": VIEW_LABELS[view],
+                "x": _num(MIDLINE[view]),
+                "silhouette": SILHOUETTES[view],
+                "hair": HAIR[view],
+                "details": DETAILS[view],
+                "sides": [
+                    {"letter": near, "x": _num(offset + 30)},
+                    {"letter": far, "x": _num(offset + VIEW_WIDTH - 30)},
+                ],
+            }
+        )
+    return {
+        "figures": figures,
+        "regions": [
+            {"id": SHAPE_ID.format(slug=slug), "d": SHAPES[slug].d} for slug in REGION_SLUGS
+        ],
+        "hatch_id": HATCH_ID,
+        "navel": {"x": _num(NAVEL[0]), "y": _num(NAVEL[1])},
+    }
+
+
 def render_context(
     *,
     zones: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
@@ -644,10 +684,13 @@ def render_context(
     label: str = "",
     interactive: bool = False,
     legend: bool = True,
+    with_shapes: bool = True,
 ) -> dict:
     """Everything templates/catalog/_bodymap.html needs to draw one map.
 
     `marker` is the region slug (or slugs) where trigger-point dots are drawn.
+    `with_shapes=False` leaves out the shared shapes: only for a map that follows
+    another one in the same document (the {% body_map %} tag decides).
     """
     zones = dict(zones or {})
     marked_set = set(marked or ())
@@ -661,13 +704,10 @@ def render_context(
     marked_list = [s for s in REGION_SLUGS if s in marked_set]
 
     views = []
-    for view, offset in VIEW_OFFSET.items():
-        mid = MIDLINE[view]
-        near, far = ("L", "R") if view == "back" else ("R", "L")
+    for view in VIEW_OFFSET:
         regions = []
         for slug in REGION_SLUGS:
-            shape = SHAPES[slug]
-            if shape.view != view:
+            if SHAPES[slug].view != view:
                 continue
             classes = ["region"]
             if slug in zones:
@@ -678,28 +718,13 @@ def render_context(
                 {
                     "slug": slug,
                     "id": f"{id_prefix}{slug}",
+                    "shape": SHAPE_ID.format(slug=slug),
                     "name": REGION_NAMES[slug],
-                    "d": shape.d,
                     "classes": " ".join(classes),
                     "hatched": zones.get(slug) == "spillover",
-                    "marked": slug in marked_set,
                 }
             )
-        views.append(
-            {
-                "key": view,
-                "label": VIEW_LABELS[view],
-                "x": _num(mid),
-                "silhouette": SILHOUETTES[view],
-                "hair": HAIR[view],
-                "details": DETAILS[view],
-                "regions": regions,
-                "sides": [
-                    {"letter": near, "x": _num(offset + 30)},
-                    {"letter": far, "x": _num(offset + VIEW_WIDTH - 30)},
-                ],
-            }
-        )
+        views.append({"key": view, "figure": FIGURE_ID.format(view=view), "regions": regions})
 
     markers_ctx = []
     for slug in markers:
@@ -711,11 +736,11 @@ def render_context(
         "id_prefix": id_prefix,
         "title_id": f"{id_prefix}bodymap-title",
         "desc_id": f"{id_prefix}bodymap-desc",
-        "hatch_id": f"{id_prefix}bodymap-hatch",
+        "hatch_id": HATCH_ID,
+        "shapes": shapes_context() if with_shapes else None,
         "label": label or "Body map, seen from the back and from the front",
         "desc": describe(zones, marked_list, markers),
         "views": views,
-        "navel": {"x": _num(NAVEL[0]), "y": _num(NAVEL[1])},
         "markers": markers_ctx,
         "interactive": interactive,
         "legend": legend and bool(zones or markers),

@@ -3,12 +3,17 @@
 A map is a pure function of its arguments (the geometry is code, not data), so each
 distinct map is rendered once per process and reused: a results page or a muscle
 page draws several, and they repeat across pages and visitors.
+
+The first map of a render (a page, or the htmx fragment that replaces one) carries
+the shapes every map shares; the ones after it refer to them. Includes share the
+render's root state, so a map inside an {% include %} counts too.
 """
 
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from django import template
+from django.template import Context
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
@@ -17,8 +22,12 @@ from backtp.catalog.bodymap import render_context
 register = template.Library()
 
 
-@register.simple_tag
+_SHAPES_DRAWN = "backtp.bodymap.shapes_drawn"
+
+
+@register.simple_tag(takes_context=True)
 def body_map(
+    context: Context,
     zones: Mapping[str, str] | None = None,
     marked: Iterable[str] | None = None,
     marker: str | Iterable[str] | None = None,
@@ -29,6 +38,11 @@ def body_map(
 ) -> SafeString:
     """Usage: {% body_map zones=zones marker="right-flank" id_prefix="tp1-" label="..." %}."""
     markers = (marker,) if isinstance(marker, str) else tuple(marker or ())
+    # The render's first dict lives as long as the whole render, includes too (Django's
+    # own {% include %} caches its templates there).
+    state = context.render_context.dicts[0]
+    with_shapes = _SHAPES_DRAWN not in state
+    state[_SHAPES_DRAWN] = True
     return _render(
         tuple(sorted((zones or {}).items())),
         tuple(sorted(marked or ())),
@@ -37,6 +51,7 @@ def body_map(
         str(label or ""),
         bool(interactive),
         bool(legend),
+        with_shapes,
     )
 
 
@@ -49,6 +64,7 @@ def _render(
     label: str,
     interactive: bool,
     legend: bool,
+    with_shapes: bool,
 ) -> SafeString:
     context = render_context(
         zones=dict(zones),
@@ -58,5 +74,6 @@ def _render(
         label=label,
         interactive=interactive,
         legend=legend,
+        with_shapes=with_shapes,
     )
     return mark_safe(get_template("catalog/_bodymap.html").render(context))  # noqa: S308
