@@ -101,6 +101,9 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's ModelBackend with a cheaper per-request user lookup (backtp/rows.py).
+AUTHENTICATION_BACKENDS = ["backtp.accounts.backends.ModelBackend"]
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     # Older hashes still verify, and are upgraded to Argon2 at the next login.

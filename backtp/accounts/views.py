@@ -33,7 +33,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             user = form.save()
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user)  # the one backend in AUTHENTICATION_BACKENDS
             messages.success(request, f"Welcome, {user.username}. Your account is ready.")
             return redirect(_safe_next(request) or "pages:home")
         return render(

@@ -10,12 +10,13 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.forms.models import model_to_dict
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseLocation
 
+from backtp import rows
 from backtp.catalog.models import BodyRegion, RedFlag, Technique, TriggerPoint
 from backtp.guide import engine
 from backtp.guide.forms import INTENSITIES, QUALITIES, BodyMapForm, FeelForm, HaveForm, SafetyForm
@@ -281,7 +282,9 @@ def _results_context(assessment: Assessment, history: dict | None = None) -> dic
 @vary_on_htmx
 @require_http_methods(["GET"])
 def results(request: HtmxHttpRequest, assessment_id: UUID) -> HttpResponse:
-    assessment = get_object_or_404(Assessment, pk=assessment_id)
+    assessment = rows.by_pk(Assessment, assessment_id)  # a hot path: no query compiling
+    if assessment is None:
+        raise Http404("No such results.")
     # Only the owner sees their own history in the ranking; a shared link shows none of it.
     owner = request.user.is_authenticated and assessment.user_id == request.user.pk
     # Rendered once per answers, journal state (for the owner), catalogue version and
