@@ -104,7 +104,6 @@ def parse_database_url(name: str, url: str, base_dir: Path) -> dict[str, object]
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(port or ""),
-            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": options,
         }
     raise ImproperlyConfigured(

@@ -85,7 +85,6 @@ def test_postgres_url_is_parsed_in_full(tmp_path: Path) -> None:
         "HOST": "db.internal",
         "PORT": "6543",
         "CONN_MAX_AGE": 60,
-        "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {"sslmode": "require"},
     }
 
