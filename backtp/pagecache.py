@@ -23,7 +23,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
-from backtp.catalog.caching import LRU, cached, version
+from backtp.catalog.caching import LRU, cached, peek, version
 
 MAX_PAGES = 256
 BROTLI_QUALITY = 5  # compressed once per page and version, so it can afford more effort
@@ -125,3 +125,12 @@ def render_with_token_hole(
         local=local,
     )
     return HttpResponse(html.replace(CSRF_HOLE, get_token(request)))
+
+
+def cached_with_token_hole(request: HttpRequest, key: str, *, local=False) -> HttpResponse | None:
+    """The page render_with_token_hole() stored under `key`, if there is one (and no
+    message is waiting to be shown); None otherwise. Builds nothing."""
+    if len(messages.get_messages(request)):
+        return None
+    html = peek(key, local=local)
+    return None if html is None else HttpResponse(html.replace(CSRF_HOLE, get_token(request)))

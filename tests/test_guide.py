@@ -299,3 +299,39 @@ def test_a_cached_results_page_carries_each_visitors_own_csrf_token(
         assert "csrf-token-goes-here" not in html
         plan = re.search(r'action="(/session/plan/from-results/[^"]+)"', html).group(1)
         assert visitor.post(plan, {"csrfmiddlewaretoken": token}).status_code == 302
+
+
+def test_the_owners_cached_results_skip_reading_the_assessment(
+    client: Client, catalog, django_user_model, django_assert_num_queries
+) -> None:
+    client.force_login(django_user_model.objects.create_user("ana", password="x"))
+    location = complete(client)["Location"]
+    first = client.get(location)
+    with django_assert_num_queries(3) as again:  # session, person, catalogue version
+        second = client.get(location)
+    assert not any("guide_assessment" in q["sql"] for q in again.captured_queries)
+    assert second.status_code == 200
+    assert _without_tokens(second) == _without_tokens(first)
+
+
+def _without_tokens(response) -> str:
+    import re
+
+    return re.sub(r'"[A-Za-z0-9]{64}"', "", response.content.decode())
+
+
+def test_deleted_results_are_gone_for_their_owner_and_everyone_else(
+    client: Client, catalog, django_user_model
+) -> None:
+    ana = django_user_model.objects.create_user("ana", password="x")
+    client.force_login(ana)
+    location = complete(client)["Location"]
+    bob = Client()
+    bob.force_login(django_user_model.objects.create_user("bob", password="x"))
+    stranger = Client()
+    for visitor in (client, bob, stranger):
+        for _ in range(2):  # rendered, then from the cache
+            assert visitor.get(location).status_code == 200
+    Assessment.objects.filter(user=ana).delete()  # as the admin would
+    for visitor in (client, bob, stranger):
+        assert visitor.get(location).status_code == 404

@@ -125,11 +125,16 @@ def cached[T](key: str, build: Callable[[], T | None], *, local: bool = False) -
     `local=True` keeps it in this process's memory rather than the shared cache: for
     large rendered pages and for data that is costly to pickle (the suggestion
     engine's snapshot), where fetching it from Redis would cost more than it saves."""
-    full_key = f"catalogue:{version()}:{key}"
-    store = in_process if local else cache
-    value = store.get(full_key)
+    value = peek(key, local=local)
     if value is None:
         value = build()
         if value is not None:
-            store.set(full_key, value, TIMEOUT)
+            store = in_process if local else cache
+            store.set(f"catalogue:{version()}:{key}", value, TIMEOUT)
     return value
+
+
+def peek(key: str, *, local: bool = False) -> object | None:
+    """What cached() holds for `key` in this version of the catalogue, or None."""
+    store = in_process if local else cache
+    return store.get(f"catalogue:{version()}:{key}")

@@ -25,7 +25,7 @@ from backtp.guide.snapshot import current_catalogue
 from backtp.guide.state import STEP_URLS, GuideState
 from backtp.htmx import HtmxHttpRequest, template_for, vary_on_htmx
 from backtp.journal.selectors import journal_state, point_history
-from backtp.pagecache import render_with_token_hole
+from backtp.pagecache import cached_with_token_hole, render_with_token_hole
 
 SHOWN = 6  # suggestions shown in full; the next few are listed briefly
 LISTED = 12
@@ -282,22 +282,32 @@ def _results_context(assessment: Assessment, history: dict | None = None) -> dic
 @vary_on_htmx
 @require_http_methods(["GET"])
 def results(request: HtmxHttpRequest, assessment_id: UUID) -> HttpResponse:
+    # Rendered once per answers, journal state (for the owner), catalogue version and
+    # whether it is a whole page or htmx's fragment, with a placeholder for this
+    # visitor's CSRF token. Kept in process memory: results pages are large.
+    template = template_for(request, "guide/results.html", "step")
+    # The owner's own page is found without reading the assessment: its answers never
+    # change, and deleting it bumps the owner's journal version (guide/apps.py), so an
+    # entry under this key means the owner's assessment still exists.
+    owner_key = None
+    if request.user.is_authenticated:
+        owner_key = f"results:{assessment_id}:owner:{journal_state(request.user)}:{template}"
+        if page := cached_with_token_hole(request, owner_key, local=True):
+            return page
     assessment = rows.by_pk(Assessment, assessment_id)  # a hot path: no query compiling
     if assessment is None:
         raise Http404("No such results.")
     # Only the owner sees their own history in the ranking; a shared link shows none of it.
-    owner = request.user.is_authenticated and assessment.user_id == request.user.pk
-    # Rendered once per answers, journal state (for the owner), catalogue version and
-    # whether it is a whole page or htmx's fragment, with a placeholder for this
-    # visitor's CSRF token. Kept in process memory: results pages are large.
-    answers = model_to_dict(assessment, exclude=["user"])
-    history_state = journal_state(request.user) if owner else "none"
-    template = template_for(request, "guide/results.html", "step")
-    logged_in = request.user.is_authenticated
-    fingerprint = hashlib.sha256(repr((answers, history_state, template, logged_in)).encode())
+    owner = owner_key is not None and assessment.user_id == request.user.pk
+    if owner:
+        key = owner_key
+    else:
+        answers = model_to_dict(assessment, exclude=["user"])
+        shared = (answers, template, request.user.is_authenticated)
+        key = f"results:{assessment.pk}:{hashlib.sha256(repr(shared).encode()).hexdigest()[:24]}"
     return render_with_token_hole(
         request,
-        f"results:{assessment.pk}:{fingerprint.hexdigest()[:24]}",
+        key,
         template,
         lambda: _results_context(assessment, point_history(request.user) if owner else None),
         local=True,
