@@ -823,12 +823,14 @@ def replace_section(text: str, heading: str, section: str) -> str:
 
 
 def main() -> int:
-    global DURATION, WARMUP
+    global DURATION, WARMUP, WORKERS, THREADS
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=8791)
     parser.add_argument("--duration", type=int, default=DURATION, help="seconds per URL")
     parser.add_argument("--warmup", type=int, default=WARMUP, help="warm-up seconds per URL")
     parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn processes")
+    parser.add_argument("--threads", type=int, default=THREADS, help="threads per process")
     parser.add_argument(
         "--log",
         type=Path,
@@ -837,6 +839,7 @@ def main() -> int:
     )
     options = parser.parse_args()
     DURATION, WARMUP = options.duration, options.warmup
+    WORKERS, THREADS = options.workers, options.threads
     if not shutil.which("wrk"):
         print("wrk is missing: apt-get install wrk", file=sys.stderr)
         return 2
