@@ -19,11 +19,13 @@ from functools import wraps
 import brotli
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
 
+from backtp import compression
 from backtp.catalog.caching import LRU, cached, peek, version
+from backtp.csrf import get_token
 
 MAX_PAGES = 256
 BROTLI_QUALITY = 5  # compressed once per page and version, so it can afford more effort
@@ -48,10 +50,14 @@ class Page:
 _pages = LRU[tuple, Page](MAX_PAGES)
 
 
-def _encoding(request: HttpRequest) -> str:
-    accepted = {
+def _accepted(request: HttpRequest) -> set[str]:
+    return {
         part.split(";")[0].strip() for part in request.headers.get("Accept-Encoding", "").split(",")
     }
+
+
+def _encoding(request: HttpRequest) -> str:
+    accepted = _accepted(request)
     return "br" if "br" in accepted else "gzip" if "gzip" in accepted else ""
 
 
@@ -110,21 +116,47 @@ def context(request: HttpRequest) -> dict[str, bool]:
 CSRF_HOLE = "csrf-token-goes-here"
 
 
+@dataclass(frozen=True)
+class HoledPage:
+    """A rendered page split at its CSRF holes, as bytes and as deflated pieces."""
+
+    pieces: tuple[bytes, ...]
+    deflated: tuple[bytes, ...]
+
+    @classmethod
+    def of(cls, html: str) -> "HoledPage":
+        pieces = tuple(html.encode().split(CSRF_HOLE.encode()))
+        return cls(pieces, tuple(map(compression.deflate_piece, pieces)))
+
+    def response(self, request: HttpRequest) -> HttpResponse:
+        """The page with this visitor's token in its holes, gzipped when the browser
+        takes gzip (compression.gzip_stitched: no compressing per response)."""
+        token = get_token(request).encode()
+        if "gzip" not in _accepted(request):
+            return HttpResponse(token.join(self.pieces))
+        body = compression.gzip_stitched(self.pieces, self.deflated, token)
+        response = HttpResponse(body, headers={"Content-Encoding": "gzip"})
+        patch_vary_headers(response, ("Accept-Encoding",))
+        return response
+
+
 def render_with_token_hole(
     request: HttpRequest, key: str, template: str, build: Callable[[], dict], *, local=False
 ) -> HttpResponse:
     """A personal page (a journal, someone's results) rendered once per `key` (which
     must name everything the page shows: whose it is, which page, a fingerprint of
-    the data), per catalogue version, with a placeholder where this visitor's CSRF
-    token goes. A message waiting to be shown means rendering afresh."""
+    the data), per catalogue version, with a hole where this visitor's CSRF token
+    goes. A message waiting to be shown means rendering afresh."""
     if len(messages.get_messages(request)):
         return render(request, template, build())
-    html = cached(
+    page = cached(
         key,
-        lambda: render_to_string(template, build() | {"csrf_token": CSRF_HOLE}, request=request),
+        lambda: HoledPage.of(
+            render_to_string(template, build() | {"csrf_token": CSRF_HOLE}, request=request)
+        ),
         local=local,
     )
-    return HttpResponse(html.replace(CSRF_HOLE, get_token(request)))
+    return page.response(request)
 
 
 def cached_with_token_hole(request: HttpRequest, key: str, *, local=False) -> HttpResponse | None:
@@ -132,5 +164,5 @@ def cached_with_token_hole(request: HttpRequest, key: str, *, local=False) -> Ht
     message is waiting to be shown); None otherwise. Builds nothing."""
     if len(messages.get_messages(request)):
         return None
-    html = peek(key, local=local)
-    return None if html is None else HttpResponse(html.replace(CSRF_HOLE, get_token(request)))
+    page = peek(key, local=local)
+    return None if page is None else page.response(request)

@@ -6,6 +6,10 @@ import re
 import brotli
 import pytest
 from django.test import Client
+from hypothesis import given
+from hypothesis import strategies as st
+
+from backtp.compression import deflate_piece, gzip_stitched
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +65,29 @@ def test_static_files_are_served_precompressed_with_brotli(client: Client, db) -
     assert response["Content-Encoding"] == "br"
     body = b"".join(response.streaming_content)
     assert b":root" in brotli.decompress(body) or b"body" in brotli.decompress(body)
+
+
+# Personal pages: gzip stitched around the CSRF token ------------------------------------
+
+
+@given(
+    pieces=st.lists(st.binary(max_size=3000) | st.just(b"<svg>" * 400), min_size=1, max_size=6),
+    filler=st.binary(max_size=200),
+)
+def test_a_stitched_gzip_body_is_the_filled_page(pieces: list[bytes], filler: bytes) -> None:
+    body = gzip_stitched(pieces, [deflate_piece(p) for p in pieces], filler)
+    assert gzip.decompress(body) == filler.join(pieces)  # the CRC and length checked too
+
+
+def test_stitching_compresses_like_gzip_itself() -> None:
+    # A page with a few holes, as a results page has (the htmx header and three forms).
+    items = [f"<li>trigger point {n}</li>".encode() for n in range(2000)]
+    pieces = [b"".join(items[start : start + 500]) for start in range(0, 2000, 500)]
+    token = b"x" * 64
+    body = gzip_stitched(pieces, [deflate_piece(p) for p in pieces], token)
+    assert len(body) <= len(gzip.compress(token.join(pieces))) * 1.1
+
+
+def test_a_filler_too_long_for_one_stored_block_is_refused() -> None:
+    with pytest.raises(ValueError, match="does not fit"):
+        gzip_stitched([b"a", b"b"], [deflate_piece(b"a"), deflate_piece(b"b")], b"x" * 70_000)

@@ -1,6 +1,9 @@
 """Catalogue pages for visitors without an account come whole from memory, and are
 never stale, never someone else's, and never hide a message meant for this visitor."""
 
+import gzip
+import re
+
 import brotli
 import pytest
 from django.test import Client
@@ -28,7 +31,6 @@ def test_each_encoding_is_the_same_page(client: Client, catalog) -> None:
     assert br["Content-Encoding"] == "br"
     assert "Accept-Encoding" in br["Vary"]
     assert brotli.decompress(br.content) == plain
-    import gzip
 
     gz = client.get("/muscles/", headers={"Accept-Encoding": "gzip"})
     assert gz["Content-Encoding"] == "gzip"
@@ -110,3 +112,48 @@ def test_with_redis_several_processes_agree_on_the_catalogue_version(
         assert "Square loin muscle" in client.get("/muscles/").content.decode()
     finally:
         cache.clear()
+
+
+# Personal pages (journal, one's own results): rendered once, a fresh token per response --
+
+
+def _logged_in(django_user_model) -> Client:
+    django_user_model.objects.create_user("ana", "ana@example.com", "pw-ana-12345")
+    client = Client()
+    client.login(username="ana", password="pw-ana-12345")
+    return client
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
+
+
+def test_a_personal_page_travels_gzipped_with_a_fresh_token(client, db, django_user_model) -> None:
+    client = _logged_in(django_user_model)
+    plain = client.get("/journal/").content.decode()
+    bodies = []
+    for _ in range(2):
+        response = client.get("/journal/", headers={"Accept-Encoding": "gzip, deflate, br"})
+        assert response["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in response["Vary"]
+        assert int(response["Content-Length"]) == len(response.content)
+        bodies.append(gzip.decompress(response.content).decode())
+    first, second = (_token(body) for body in bodies)
+    assert first != second  # masked afresh, as Django does for every response
+    assert (
+        bodies[0].replace(first, "")
+        == bodies[1].replace(second, "")
+        == plain.replace(_token(plain), "")
+    )
+    assert "Your journal" in bodies[0]
+
+
+def test_a_browser_without_gzip_gets_the_page_as_it_asks(client, db, django_user_model) -> None:
+    client = _logged_in(django_user_model)
+    client.get("/journal/")
+    response = client.get("/journal/", headers={"Accept-Encoding": "br"})
+    assert response["Content-Encoding"] == "br"
+    assert "Your journal" in brotli.decompress(response.content).decode()
+    response = client.get("/journal/", headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in response
+    assert "Your journal" in response.content.decode()
