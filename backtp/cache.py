@@ -62,6 +62,29 @@ class TolerantRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+        self._scripts: dict[str, Any] = {}
+
+    def run_script(self, source: str, keys: list[str], args: list[Any]) -> list | None:
+        """A Lua script's raw reply, run over these cache keys (named as get() names
+        them); None while Redis is unreachable. Each script is sent once and then called
+        by its SHA (redis-py sends it again if Redis has forgotten it)."""
+        client = self._cache.get_client(write=True)
+        script = self._scripts.get(source)
+        if script is None:
+            script = self._scripts.setdefault(source, client.register_script(source))
+        try:
+            return script(keys=[self.make_and_validate_key(key) for key in keys], args=args)
+        except UNREACHABLE as error:
+            logger.warning("cache unavailable, carrying on without it: %s", error)
+            return None
+
+    def raw(self) -> Any:
+        """The redis.Redis client, for values kept as plain strings (that a script reads)."""
+        return self._cache.get_client(write=True)
+
+    def loads(self, value: bytes | None) -> Any:
+        """A value as get() would return it, from the bytes a script returned."""
+        return None if value is None else self._cache._serializer.loads(value)
 
     get = _tolerant(RedisCache.get, _default)
     get_many = _tolerant(RedisCache.get_many, lambda *a, **k: {})

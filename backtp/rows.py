@@ -56,6 +56,19 @@ def _key(field: models.Field, pk: object, connection: object) -> object | None:
     return value
 
 
+def values_of(instance: models.Model) -> tuple:
+    """The instance's column values, in by_pk()'s order: what from_values() rebuilds it from."""
+    _sql, names, _converters = _plan(type(instance), router.db_for_read(type(instance)))
+    return tuple(getattr(instance, name) for name in names)
+
+
+def from_values[M: models.Model](model: type[M], values: tuple) -> M:
+    """The instance values_of() described, as by_pk() makes it."""
+    alias = router.db_for_read(model)
+    _sql, names, _converters = _plan(model, alias)
+    return model.from_db(alias, names, list(values))
+
+
 def by_pk[M: models.Model](model: type[M], pk: object) -> M | None:
     """What `model._default_manager.get(pk=pk)` returns, or None when there is no such
     row or `pk` is not a valid key."""

@@ -145,7 +145,7 @@ if REDIS_URL := env_str("REDIS_URL", ""):
             "KEY_PREFIX": "backtp",
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "backtp.accounts.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -169,10 +169,11 @@ REDIS_DOWN = {
 
 
 def test_with_redis_down_people_still_log_in_and_browse(settings, django_user_model) -> None:
-    """Sessions are cached_db: with the cache gone they are read from and written to
-    the database; pages are rendered without the cache; nothing answers 500."""
+    """Sessions are cached_db (backtp.accounts.sessions): with the cache gone they are
+    read from and written to the database; pages are rendered without the cache;
+    nothing answers 500."""
     settings.CACHES = REDIS_DOWN
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_ENGINE = "backtp.accounts.sessions"
     django_user_model.objects.create_user("ana", "ana@example.com", "pw-ana-12345")
     client = Client()
     response = client.post("/accounts/login/", {"username": "ana", "password": "pw-ana-12345"})

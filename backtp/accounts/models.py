@@ -26,4 +26,7 @@ class User(AbstractUser):
 
     def journal_changed(self) -> None:
         """Call in the transaction that adds sessions to this person's journal."""
+        from backtp.accounts import people
+
         type(self).objects.filter(pk=self.pk).update(journal_version=F("journal_version") + 1)
+        people.changed(self.pk)  # an update() sends no post_save

@@ -82,6 +82,20 @@ def version() -> str:
     return token
 
 
+def prefetch_keys() -> list[str]:
+    """Shared-cache keys that every request reads; a caller that is about to ask the
+    shared cache for something else anyway fetches these with it (see prefetched())."""
+    return [VERSION_KEY] if _shared_cache() else []
+
+
+def prefetched(found: dict[str, object]) -> None:
+    """What a get_many() of prefetch_keys() found: this request's version, unless it
+    has already read one."""
+    token = found.get(VERSION_KEY)
+    if isinstance(token, str) and _read.get() is None:
+        _read.set(token)
+
+
 def _shared_cache() -> bool:
     return "Redis" in settings.CACHES["default"]["BACKEND"]
 
