@@ -695,9 +695,11 @@ def report(**run: object) -> int:  # noqa: C901 - one report, read top to bottom
         "",
         f"Static files kept being served during the outage ({static_ok} of "
         f"{len(static_down)} stylesheet requests answered 200): whitenoise needs no database. "
-        "So does the questionnaire's start page for a visitor (it reads only the session, "
-        "which is in Redis); the few other 200s during the outage were answered before the "
-        "stop took effect.",
+        "Nor does a page a worker already holds in memory: a catalogue page for a visitor, "
+        "the questionnaire's start page, a logged-in person's journal (the session, the "
+        "catalogue version and the person's row all come from Redis, "
+        "backtp.accounts.sessions), or a 404; those kept answering 200 (404) until the "
+        "worker needed the database for something it did not hold.",
         "Server log (never shown to visitors): each request answered by the middleware "
         "leaves one warning from `backtp.outage` (method, path, connection error); "
         "`django.request`'s per-request ERROR for these 503s is filtered out "
