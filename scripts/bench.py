@@ -710,7 +710,7 @@ def throughput_section(
         "middleware) on 127.0.0.1, loaded by wrk for a fixed time per URL. Every request "
         "carries `X-Forwarded-Proto: https` (as from the TLS-terminating proxy) and "
         "`Accept-Encoding: gzip, br` (as from a browser); logged-in pages also carry the "
-        "session cookie of a person with "
+        "session and CSRF cookies (as a browser does once it has logged in) of a person with "
         f"{JOURNAL_SESSIONS} journal sessions over {JOURNAL_DAYS} days, who owns the "
         "questionnaire results (so the ranking uses their history). Each URL is checked "
         f"to answer 200 with its real content first. Then, in {ROUNDS} interleaved rounds, "
@@ -882,7 +882,10 @@ def main() -> int:
 
         redis.Redis.from_url(rig.REDIS_URL, socket_timeout=1).ping()
         extra["REDIS_URL"] = rig.REDIS_URL
-        cache = "Redis cache, sessions cached in Redis and written to PostgreSQL (cached_db)"
+        cache = (
+            "Redis cache; sessions cached in Redis and written to PostgreSQL, read with the "
+            "catalogue version and the person's row in one round trip (backtp.accounts.sessions)"
+        )
     except Exception:  # noqa: BLE001 - any failure means: run without Redis
         pass
     env = rig.production_env(rig.database_url(DATABASE), **extra)
@@ -914,7 +917,9 @@ def main() -> int:
         client = Client(options.port)
         log_in(client)
         results_path = answer_questionnaire(client)
-        cookie = f"sessionid={client.cookies['sessionid']}"
+        # Both cookies a logged-in browser holds: it got the CSRF cookie before it could
+        # post the login form, so it sends it back with every page it asks for.
+        cookie = "; ".join(f"{name}={client.cookies[name]}" for name in ("sessionid", "csrftoken"))
         pages = targets(results_path)
         connections.close_all()  # the set-up's own connection stays out of the way
         for target in pages:
