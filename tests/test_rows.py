@@ -30,6 +30,22 @@ def test_a_user_is_read_exactly_as_the_orm_reads_it(django_assert_num_queries) -
     assert read.journal_version == 1
 
 
+def test_a_row_kept_as_values_comes_back_the_same(django_assert_num_queries) -> None:
+    """What backtp.accounts.people keeps in Redis (pickled) rebuilds the same person."""
+    import pickle
+
+    ana = User.objects.create_user("ana", "ana@example.com", PASSWORD, first_name="Ana")
+    ana.contraindications = ["pregnancy"]
+    ana.save()
+    read = rows.by_pk(User, ana.pk)
+    kept = pickle.loads(pickle.dumps(rows.values_of(read)))
+    with django_assert_num_queries(0):
+        back = rows.from_values(User, kept)
+    assert type(back) is User and not back._state.adding and back._state.db == "default"
+    assert fields(back) == fields(read)
+    assert back.contraindications == ["pregnancy"] and back.check_password(PASSWORD)
+
+
 def test_an_assessment_with_a_uuid_key_and_json_answers() -> None:
     ana = User.objects.create_user("ana", "ana@example.com", PASSWORD)
     saved = Assessment.objects.create(

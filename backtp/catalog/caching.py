@@ -89,8 +89,8 @@ def prefetch_keys() -> list[str]:
 
 
 def prefetched(found: dict[str, object]) -> None:
-    """What a get_many() of prefetch_keys() found: this request's version, unless it
-    has already read one."""
+    """What a read of prefetch_keys() found (by key): this request's version, unless
+    it has already read one."""
     token = found.get(VERSION_KEY)
     if isinstance(token, str) and _read.get() is None:
         _read.set(token)
