@@ -237,6 +237,16 @@ def test_results_without_a_matching_point_say_so(client: Client, catalog) -> Non
     assert "Soleus" in html
 
 
+def test_saved_results_survive_a_region_the_catalogue_no_longer_has(client: Client, catalog):
+    saved = Assessment.objects.create(
+        regions={"sacrum": 6, "a-region-since-removed": 5}, worst="sacrum", tools=["tennis-ball"]
+    )
+    response = client.get(reverse("guide:results", args=[saved.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Sacrum" in html and "a-region-since-removed" not in html
+
+
 def test_an_unknown_or_malformed_results_id_is_a_404(client: Client, catalog) -> None:
     assert client.get(f"/where-does-it-hurt/results/{uuid.uuid4()}/").status_code == 404
     assert client.get("/where-does-it-hurt/results/not-a-uuid/").status_code == 404

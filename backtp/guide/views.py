@@ -240,7 +240,8 @@ def _results_context(assessment: Assessment, history: dict | None = None) -> dic
     flags = RedFlag.objects.in_bulk(
         [*assessment.contraindications, *assessment.see_doctor_soon], field_name="slug"
     )
-    marked = set(assessment.regions)
+    # A region the catalogue no longer has is left out rather than breaking saved results.
+    marked = set(assessment.regions) & catalogue.regions.keys()
     cards = [
         {
             "rank": rank,
