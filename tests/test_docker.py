@@ -221,7 +221,14 @@ def test_nothing_under_app_belongs_to_or_is_writable_by_the_app_user() -> None:
 
 
 def _gunicorn_settings(monkeypatch: pytest.MonkeyPatch, **env: str) -> dict[str, object]:
-    for name in ("PORT", "WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_TIMEOUT"):
+    for name in (
+        "PORT",
+        "WEB_CONCURRENCY",
+        "GUNICORN_THREADS",
+        "GUNICORN_TIMEOUT",
+        "GUNICORN_MAX_REQUESTS",
+        "ACCESS_LOG",
+    ):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -244,6 +251,7 @@ def test_gunicorn_settings_are_real_gunicorn_settings_read_from_the_environment(
         WEB_CONCURRENCY="5",
         GUNICORN_THREADS="4",
         GUNICORN_TIMEOUT="60",
+        GUNICORN_MAX_REQUESTS="20000",
         FORWARDED_ALLOW_IPS="*",
         ACCESS_LOG="0",
     )
@@ -254,6 +262,7 @@ def test_gunicorn_settings_are_real_gunicorn_settings_read_from_the_environment(
         config.set(name, value)  # gunicorn validates each value's type
     assert config.bind == ["0.0.0.0:9123"]
     assert (config.workers, config.threads, config.timeout) == (5, 4, 60)
+    assert (config.max_requests, config.max_requests_jitter) == (20000, 2000)
     assert config.forwarded_allow_ips == ["*"]
     assert config.accesslog is None
     assert config.worker_tmp_dir == "/dev/shm"
@@ -266,6 +275,9 @@ def test_gunicorn_defaults_suit_a_container(monkeypatch: pytest.MonkeyPatch) -> 
     assert settings["accesslog"] == "-" and settings["errorlog"] == "-"
     # Shorter than Kubernetes' default 30 s grace period, so in-flight requests finish.
     assert settings["graceful_timeout"] < 30
+    # Workers are not recycled: under a steady load, restarts every thousand requests
+    # (cold Django, empty in-process caches) pushed the p99 to about a second.
+    assert settings["max_requests"] == 0 and settings["max_requests_jitter"] == 0
 
 
 def test_gunicorn_settings_reject_a_bad_value_naming_the_variable(
