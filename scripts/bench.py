@@ -49,11 +49,14 @@ INTRO = (
     "(`make bench`). Numbers depend on the machine; each section says which one.\n"
 )
 
-# Two gthread workers, one per core: the box also runs wrk and PostgreSQL, so
-# more processes only fight over the same two cores; four threads per worker overlap
-# database round trips and keep connections alive between requests.
-WORKERS = 2
-THREADS = 4
+# gunicorn as the Docker image runs it (backtp/gunicorn.conf.py): sync workers, each
+# serving one request at a time and closing the connection after it, so every request is
+# accepted by whichever worker is free. Threaded (gthread) workers keep a connection on the
+# worker that accepted it, and wrk's 16 connections, all opened at once, often landed 14
+# to 2 or 16 to 0 on two workers: one core idle, the other queueing, p99 doubled. Two
+# workers per core, so one runs while the other waits on PostgreSQL or Redis.
+WORKERS = 4
+THREADS = 1
 CONNECTIONS = (16, 64)
 DURATION = 5  # seconds per URL per round
 WARMUP = 1  # seconds of load on each URL just before it is measured
@@ -733,10 +736,14 @@ def throughput_section(
         f"- Load average (1, 5, 15 min): {about['load']} when the run started, "
         f"{about['load_after']} when it ended (anything else running shares the two "
         "cores and lowers every figure)",
-        f"- gunicorn: {WORKERS} workers × {THREADS} threads (gthread), "
-        f"`--worker-tmp-dir /dev/shm`; {about['cache']}. Two cores are shared by "
-        "gunicorn, PostgreSQL and wrk, so one worker per core, with threads to overlap "
-        "database round trips and to keep connections alive.",
+        f"- gunicorn: the image's configuration (backtp/gunicorn.conf.py) with {WORKERS} "
+        f"{'sync workers' if THREADS == 1 else f'gthread workers × {THREADS} threads'} "
+        "and its access log off; "
+        f"{about['cache']}. Two cores are shared by gunicorn, PostgreSQL, Redis and wrk: "
+        "two workers per core, so one runs while the other waits on a round trip. A sync "
+        "worker closes the connection after each response, so every request, the "
+        "ceiling's too, includes a new loopback TCP connection, as behind a proxy that "
+        "does not keep connections to its backends alive.",
         f"- wrk: {WRK_THREADS} threads; {ROUNDS} rounds of {DURATION} s per URL, each after a "
         f"{WARMUP} s warm-up",
         "- Run: `make bench` (scripts/bench.py)",
@@ -888,7 +895,8 @@ def main() -> int:
         )
     except Exception:  # noqa: BLE001 - any failure means: run without Redis
         pass
-    env = rig.production_env(rig.database_url(DATABASE), **extra)
+    # The image logs every request to stdout; here that would be a file of a million lines.
+    env = rig.production_env(rig.database_url(DATABASE), ACCESS_LOG="0", **extra)
 
     started = time.monotonic()
     print(f"Fresh database {DATABASE!r}, catalogue, static files ...", flush=True)

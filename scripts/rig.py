@@ -99,21 +99,22 @@ def wait_for(
 def gunicorn(
     port: int, env: dict[str, str], workers: int = 2, threads: int = 1, log: Path | None = None
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """gunicorn serving backtp on 127.0.0.1:port until the block ends."""
+    """gunicorn serving backtp on 127.0.0.1:port until the block ends, configured as the
+    Docker image configures it (backtp/gunicorn.conf.py, read from `env`), except for the
+    address and the number of workers and threads given here."""
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
             "backtp.wsgi",
+            "--config",
+            str(ROOT / "backtp" / "gunicorn.conf.py"),
             "--bind",
             f"{LOOPBACK}:{port}",
             "--workers",
             str(workers),
             "--threads",
             str(threads),
-            "--no-control-socket",  # two instances must not share ~/.gunicorn/gunicorn.ctl
-            "--worker-tmp-dir",
-            "/dev/shm",
         ],
         cwd=ROOT,
         env=env,
