@@ -59,14 +59,6 @@ PASSWORD = "fault-test-password-3c9e"
 MEMBER = "faultmember"
 TECHNIQUE = "ql-tennis-ball-side-lying"
 REPORT = rig.ROOT / "docs" / "faulttest.md"
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Text that must never reach a visitor, even on an error page.
 # What each kind of request answers while all is well.
 EXPECTED = {"form": 302, "session-only form": 302, "member 404": 404}
@@ -415,7 +407,7 @@ def run(args: argparse.Namespace, cluster: Cluster, tmp: Path) -> int:  # noqa: 
         print(f"faulttest: gunicorn pid {server.pid} on {app_port}, nginx on {base}")
 
         playwright = stack.enter_context(sync_playwright())
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=rig.CHROMIUM, args=rig.CHROMIUM_ARGS)
         stack.callback(browser.close)
         contexts = {
             who: browser.new_context(base_url=base, ignore_https_errors=True)

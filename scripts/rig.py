@@ -23,6 +23,17 @@ BIN = Path(PYTHON).parent
 LOOPBACK = "127.0.0.1"
 PG_ADMIN_URL = os.environ.get("RIG_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("RIG_REDIS_URL", "redis://127.0.0.1:6379/15")
+# Debian's Chromium, as the browser tests (tests/conftest.py) and the fault test drive it:
+# no sandbox (containers), no GPU, and none of the background traffic that would leave
+# the machine.
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def loopback_only(url: str) -> str:
