@@ -237,65 +237,88 @@ def region_weight(answers: Answers, region: str) -> float:
 
 
 def _score_side(
-    point: Point, side: str, answers: Answers, catalogue: Catalogue
+    point: Point, side: str, weights: Mapping[str, float], answers: Answers, catalogue: Catalogue
 ) -> tuple[float, float, tuple[ZoneMatch, ...]]:
+    """`weights`: region_weight() of every marked region, worked out once per suggest()."""
     matches: dict[str, ZoneMatch] = {}
     for zone in point.zones:
         region = _on_side(catalogue, zone.region, side)
-        if region not in answers.regions:
+        weight = weights.get(region)
+        if weight is None:
             continue
-        kind_weight = ESSENTIAL_WEIGHT if zone.kind == "essential" else SPILLOVER_WEIGHT
-        match = ZoneMatch(region, zone.kind, kind_weight * region_weight(answers, region))
+        weight *= ESSENTIAL_WEIGHT if zone.kind == "essential" else SPILLOVER_WEIGHT
         # A crossing pattern can reach one region twice; the stronger claim counts.
-        if region not in matches or match.weight > matches[region].weight:
-            matches[region] = match
+        stronger = matches.get(region)
+        if stronger is None or weight > stronger.weight:
+            matches[region] = ZoneMatch(region, zone.kind, weight)
+    if not matches:
+        return 0, 0.0, ()
     zone_score = sum(match.weight for match in matches.values())
     coverage = COVERAGE_WEIGHT * len(matches) / len(answers.regions)
     ordered = tuple(sorted(matches.values(), key=lambda m: (-m.weight, m.region)))
     return zone_score, coverage, ordered
 
 
-def _technique_fits(technique: Technique, answers: Answers) -> bool:
-    needs = TOOL_NEEDS.get(technique.tool)
-    if needs is not None and not (needs & answers.tools):
-        return False
-    if "discreet" in answers.positions and technique.discreet:
-        return True
-    group = POSITION_GROUP[technique.position]
-    chosen = set(answers.positions) - {"discreet"}
-    # Standing is possible for anyone who can use any position at all.
-    return group in chosen or (group == "standing" and bool(chosen))
+class _TechniqueSorter:
+    """Sorts points' techniques for one set of answers: what the answers imply is worked
+    out once, and each technique's verdict once, however many points share it."""
 
+    def __init__(self, answers: Answers, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self.tools = answers.tools
+        self.discreet = "discreet" in answers.positions
+        self.chosen = set(answers.positions) - {"discreet"}
+        self.excluded_areas = {
+            catalogue.contraindications[slug].excludes_area: catalogue.contraindications[slug]
+            for slug in sorted(answers.contraindications)
+            if slug in catalogue.contraindications
+            and catalogue.contraindications[slug].excludes_area
+        }
+        # slug -> ("fitting", None) | ("other", None) | ("left out", reason)
+        self.verdicts: dict[str, tuple[str, str | None]] = {}
 
-def _sort_techniques(
-    point: Point, answers: Answers, catalogue: Catalogue
-) -> tuple[tuple[str, ...], tuple[LeftOut, ...], tuple[str, ...]]:
-    excluded_areas = {
-        catalogue.contraindications[slug].excludes_area: catalogue.contraindications[slug]
-        for slug in sorted(answers.contraindications)
-        if slug in catalogue.contraindications and catalogue.contraindications[slug].excludes_area
-    }
-    fitting, left_out, other = [], [], []
-    for slug in point.techniques:
-        technique = catalogue.techniques[slug]
+    def fits(self, technique: Technique) -> bool:
+        needs = TOOL_NEEDS.get(technique.tool)
+        if needs is not None and not (needs & self.tools):
+            return False
+        if self.discreet and technique.discreet:
+            return True
+        group = POSITION_GROUP[technique.position]
+        # Standing is possible for anyone who can use any position at all.
+        return group in self.chosen or (group == "standing" and bool(self.chosen))
+
+    def verdict(self, slug: str) -> tuple[str, str | None]:
+        known = self.verdicts.get(slug)
+        if known is not None:
+            return known
+        technique = self.catalogue.techniques[slug]
+        excluded = self.excluded_areas
         blocking = next(
-            (excluded_areas[area] for area in sorted(technique.areas) if area in excluded_areas),
-            None,
+            (excluded[area] for area in sorted(technique.areas) if area in excluded), None
         )
         if blocking is not None:
-            area = catalogue.area_names.get(blocking.excludes_area, blocking.excludes_area)
-            left_out.append(
-                LeftOut(
-                    slug,
-                    f"left out because you answered yes to: {blocking.question} "
-                    f"(no pressure on the {area.lower()})",
-                )
+            area = self.catalogue.area_names.get(blocking.excludes_area, blocking.excludes_area)
+            found: tuple[str, str | None] = (
+                "left out",
+                f"left out because you answered yes to: {blocking.question} "
+                f"(no pressure on the {area.lower()})",
             )
-        elif _technique_fits(technique, answers):
-            fitting.append(slug)
         else:
-            other.append(slug)
-    return tuple(fitting), tuple(left_out), tuple(other)
+            found = ("fitting", None) if self.fits(technique) else ("other", None)
+        self.verdicts[slug] = found
+        return found
+
+    def sort(self, point: Point) -> tuple[tuple[str, ...], tuple[LeftOut, ...], tuple[str, ...]]:
+        fitting, left_out, other = [], [], []
+        for slug in point.techniques:
+            kind, reason = self.verdict(slug)
+            if kind == "left out":
+                left_out.append(LeftOut(slug, reason or ""))
+            elif kind == "fitting":
+                fitting.append(slug)
+            else:
+                other.append(slug)
+        return tuple(fitting), tuple(left_out), tuple(other)
 
 
 def _names(catalogue: Catalogue, slugs: Iterable[str]) -> str:
@@ -303,9 +326,7 @@ def _names(catalogue: Catalogue, slugs: Iterable[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _reasons(
-    point: Point, matches: tuple[ZoneMatch, ...], activities: tuple[str, ...], catalogue: Catalogue
-) -> tuple[str, ...]:
+def _zone_reason(matches: tuple[ZoneMatch, ...], catalogue: Catalogue) -> str:
     essential = [m.region for m in matches if m.kind == "essential"]
     spillover = [m.region for m in matches if m.kind == "spillover"]
     parts = []
@@ -313,11 +334,17 @@ def _reasons(
         parts.append(f"your {_names(catalogue, essential)} (where it nearly always refers)")
     if spillover:
         parts.append(f"your {_names(catalogue, spillover)} (where it sometimes refers)")
-    reasons = [f"Commonly sends pain to {' and to '.join(parts)}."]
-    for slug in activities:
-        activity = catalogue.activity_names.get(slug, slug).lower()
-        reasons.append(f"Worse with {activity}: typical of the {point.muscle_name.lower()}.")
-    return tuple(reasons)
+    return f"Commonly sends pain to {' and to '.join(parts)}."
+
+
+def _activity_reasons(
+    point: Point, activities: tuple[str, ...], catalogue: Catalogue
+) -> tuple[str, ...]:
+    return tuple(
+        f"Worse with {catalogue.activity_names.get(slug, slug).lower()}: "
+        f"typical of the {point.muscle_name.lower()}."
+        for slug in activities
+    )
 
 
 def _history(point: Point, answers: Answers) -> tuple[float, bool | None, tuple[str, ...]]:
@@ -341,10 +368,12 @@ def suggest(answers: Answers, catalogue: Catalogue) -> Result:
         if slug in catalogue.contraindications
         and not catalogue.contraindications[slug].excludes_area
     )
+    weights = {region: region_weight(answers, region) for region in answers.regions}
+    sorter = _TechniqueSorter(answers, catalogue)
     ranked: list[tuple[tuple, Suggestion]] = []
     for point in catalogue.points:
-        right = _score_side(point, "right", answers, catalogue)
-        left = _score_side(point, "left", answers, catalogue)
+        right = _score_side(point, "right", weights, answers, catalogue)
+        left = _score_side(point, "left", weights, answers, catalogue)
         # Rounded: (0.5 + 0.3) x 1.5 and 0.5 + 0.7 are both 1.2, but not in binary floats.
         if round(right[0], 6) == round(left[0], 6) and right[1] == left[1]:
             sides = [("both", right)] if right[0] > 0 else []
@@ -356,7 +385,9 @@ def suggest(answers: Answers, catalogue: Catalogue) -> Result:
         activities = tuple(sorted(answers.activities & point.activities))
         boost = min(ACTIVITY_CAP, ACTIVITY_BOOST * len(activities))
         history_boost, helped, history_reason = _history(point, answers)
-        fitting, left_out, other = _sort_techniques(point, answers, catalogue)
+        # Reasons after the first are the same for both sides.
+        more_reasons = _activity_reasons(point, activities, catalogue) + history_reason
+        fitting, left_out, other = sorter.sort(point)
         for side, (zone_score, coverage, matches) in sides:
             score = round(zone_score + coverage + boost + history_boost, 6)
             suggestion = Suggestion(
@@ -371,7 +402,7 @@ def suggest(answers: Answers, catalogue: Catalogue) -> Result:
                 techniques=fitting,
                 left_out=left_out,
                 other_tools=other,
-                reasons=_reasons(point, matches, activities, catalogue) + history_reason,
+                reasons=(_zone_reason(matches, catalogue), *more_reasons),
                 professional_only=point.professional_only,
                 history_boost=history_boost,
                 helped=helped,
