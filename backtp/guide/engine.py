@@ -237,7 +237,7 @@ def region_weight(answers: Answers, region: str) -> float:
 
 
 def _score_side(
-    point: Point, side: str, weights: Mapping[str, float], answers: Answers, catalogue: Catalogue
+    point: Point, side: str, weights: Mapping[str, float], catalogue: Catalogue
 ) -> tuple[float, float, tuple[ZoneMatch, ...]]:
     """`weights`: region_weight() of every marked region, worked out once per suggest()."""
     matches: dict[str, ZoneMatch] = {}
@@ -254,7 +254,7 @@ def _score_side(
     if not matches:
         return 0, 0.0, ()
     zone_score = sum(match.weight for match in matches.values())
-    coverage = COVERAGE_WEIGHT * len(matches) / len(answers.regions)
+    coverage = COVERAGE_WEIGHT * len(matches) / len(weights)
     ordered = tuple(sorted(matches.values(), key=lambda m: (-m.weight, m.region)))
     return zone_score, coverage, ordered
 
@@ -274,8 +274,7 @@ class _TechniqueSorter:
             if slug in catalogue.contraindications
             and catalogue.contraindications[slug].excludes_area
         }
-        # slug -> ("fitting", None) | ("other", None) | ("left out", reason)
-        self.verdicts: dict[str, tuple[str, str | None]] = {}
+        self.verdicts: dict[str, LeftOut | bool] = {}
 
     def fits(self, technique: Technique) -> bool:
         needs = TOOL_NEEDS.get(technique.tool)
@@ -287,7 +286,8 @@ class _TechniqueSorter:
         # Standing is possible for anyone who can use any position at all.
         return group in self.chosen or (group == "standing" and bool(self.chosen))
 
-    def verdict(self, slug: str) -> tuple[str, str | None]:
+    def verdict(self, slug: str) -> LeftOut | bool:
+        """Why a contraindication leaves the technique out, else whether it fits."""
         known = self.verdicts.get(slug)
         if known is not None:
             return known
@@ -298,23 +298,23 @@ class _TechniqueSorter:
         )
         if blocking is not None:
             area = self.catalogue.area_names.get(blocking.excludes_area, blocking.excludes_area)
-            found: tuple[str, str | None] = (
-                "left out",
+            found: LeftOut | bool = LeftOut(
+                slug,
                 f"left out because you answered yes to: {blocking.question} "
                 f"(no pressure on the {area.lower()})",
             )
         else:
-            found = ("fitting", None) if self.fits(technique) else ("other", None)
+            found = self.fits(technique)
         self.verdicts[slug] = found
         return found
 
     def sort(self, point: Point) -> tuple[tuple[str, ...], tuple[LeftOut, ...], tuple[str, ...]]:
         fitting, left_out, other = [], [], []
         for slug in point.techniques:
-            kind, reason = self.verdict(slug)
-            if kind == "left out":
-                left_out.append(LeftOut(slug, reason or ""))
-            elif kind == "fitting":
+            verdict = self.verdict(slug)
+            if isinstance(verdict, LeftOut):
+                left_out.append(verdict)
+            elif verdict:
                 fitting.append(slug)
             else:
                 other.append(slug)
@@ -372,8 +372,8 @@ def suggest(answers: Answers, catalogue: Catalogue) -> Result:
     sorter = _TechniqueSorter(answers, catalogue)
     ranked: list[tuple[tuple, Suggestion]] = []
     for point in catalogue.points:
-        right = _score_side(point, "right", weights, answers, catalogue)
-        left = _score_side(point, "left", weights, answers, catalogue)
+        right = _score_side(point, "right", weights, catalogue)
+        left = _score_side(point, "left", weights, catalogue)
         # Rounded: (0.5 + 0.3) x 1.5 and 0.5 + 0.7 are both 1.2, but not in binary floats.
         if round(right[0], 6) == round(left[0], 6) and right[1] == left[1]:
             sides = [("both", right)] if right[0] > 0 else []
