@@ -26,13 +26,14 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 
 COPY manage.py ./
 COPY backtp/ backtp/
+COPY deploy/__init__.py deploy/entrypoint.sh deploy/gunicorn.conf.py deploy/healthcheck.py deploy/
 COPY templates/ templates/
 COPY static/ static/
 COPY fixtures/ fixtures/
 # Static files collected and bytecode compiled at build time, both owned by root:
 # at run time nothing under /app is written, and nothing there is writable by uid 10001.
 RUN SECRET_KEY=build-only-collectstatic python manage.py collectstatic --noinput \
-    && python -m compileall -q backtp \
+    && python -m compileall -q backtp deploy \
     && chmod -R go-w /app
 
 USER 10001:10001
@@ -40,7 +41,7 @@ VOLUME ["/data"]
 EXPOSE 8000
 
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-    CMD ["python", "-m", "backtp.healthcheck"]
+    CMD ["python", "-m", "deploy.healthcheck"]
 
-ENTRYPOINT ["/app/backtp/entrypoint.sh"]
-CMD ["gunicorn", "--config", "backtp/gunicorn.conf.py", "backtp.wsgi"]
+ENTRYPOINT ["/app/deploy/entrypoint.sh"]
+CMD ["gunicorn", "--config", "deploy/gunicorn.conf.py", "backtp.wsgi"]

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from backtp.env import (
+from backtp.core.env import (
     env_bool,
     env_int,
     env_list,
@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "backtp.core",
     "backtp.accounts",
     "backtp.catalog",
     "backtp.guide",
@@ -60,8 +61,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "backtp.middleware.permissions_policy",
-    "backtp.middleware.database_unavailable",
+    "backtp.core.middleware.permissions_policy",
+    "backtp.core.middleware.database_unavailable",
 ]
 
 ROOT_URLCONF = "backtp.urls"
@@ -231,7 +232,7 @@ if BEHIND_PROXY:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"quiet_outages": {"()": "backtp.middleware.QuietOutages"}},
+    "filters": {"quiet_outages": {"()": "backtp.core.middleware.QuietOutages"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"django.request": {"filters": ["quiet_outages"]}},

@@ -11,4 +11,4 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
-handler500 = "backtp.middleware.server_error"
+handler500 = "backtp.core.middleware.server_error"

@@ -49,7 +49,7 @@ INTRO = (
     "(`make bench`). Numbers depend on the machine; each section says which one.\n"
 )
 
-# gunicorn as the Docker image runs it (backtp/gunicorn.conf.py): sync workers, each
+# gunicorn as the Docker image runs it (deploy/gunicorn.conf.py): sync workers, each
 # serving one request at a time and closing the connection after it, so every request is
 # accepted by whichever worker is free. Threaded (gthread) workers keep a connection on the
 # worker that accepted it, and wrk's 16 connections, all opened at once, often landed 14
@@ -736,7 +736,7 @@ def throughput_section(
         f"- Load average (1, 5, 15 min): {about['load']} when the run started, "
         f"{about['load_after']} when it ended (anything else running shares the two "
         "cores and lowers every figure)",
-        f"- gunicorn: the image's configuration (backtp/gunicorn.conf.py) with {WORKERS} "
+        f"- gunicorn: the image's configuration (deploy/gunicorn.conf.py) with {WORKERS} "
         f"{'sync workers' if THREADS == 1 else f'gthread workers × {THREADS} threads'} "
         "and its access log off; "
         f"{about['cache']}. Two cores are shared by gunicorn, PostgreSQL, Redis and wrk: "

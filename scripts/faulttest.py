@@ -647,7 +647,7 @@ def report(**run: object) -> int:  # noqa: C901 - one report, read top to bottom
         f"- A throwaway PostgreSQL 15 cluster made for the run (initdb, `pg_ctl`, as the "
         f"`postgres` user) on 127.0.0.1:{PG_PORT}, removed at the end; the shared server "
         "on port 5432 is never touched.",
-        "- One gunicorn instance (the image's backtp/gunicorn.conf.py, 2 sync workers) "
+        "- One gunicorn instance (the image's deploy/gunicorn.conf.py, 2 sync workers) "
         "with production settings (`DEBUG=0`, `HTTPS=1`, `BEHIND_PROXY=1`, persistent "
         "connections without health checks, the default: a connection broken by the "
         f"outage fails one request and is dropped), Redis {REDIS_URL} for the cache and "

@@ -969,7 +969,7 @@ def verify_and_report(**run: object) -> int:  # noqa: C901 - one report, read to
         "`cached_db`: Redis in front of the database).",
         f"- Two gunicorn instances with production settings (`DEBUG=0`, `HTTPS=1`, "
         f"`BEHIND_PROXY=1`, one shared `SECRET_KEY`) and the image's gunicorn configuration "
-        f"(backtp/gunicorn.conf.py), {args.workers} sync workers each, on {killed} and "
+        f"(deploy/gunicorn.conf.py), {args.workers} sync workers each, on {killed} and "
         f"{survivor}.",
         "- nginx on 127.0.0.1 in front of both (round robin), terminating TLS with a "
         "self-signed certificate made by openssl for the run, sending "

@@ -111,7 +111,7 @@ def gunicorn(
     port: int, env: dict[str, str], workers: int = 2, threads: int = 1, log: Path | None = None
 ) -> Iterator[subprocess.Popen[bytes]]:
     """gunicorn serving backtp on 127.0.0.1:port until the block ends, configured as the
-    Docker image configures it (backtp/gunicorn.conf.py, read from `env`), except for the
+    Docker image configures it (deploy/gunicorn.conf.py, read from `env`), except for the
     address and the number of workers and threads given here."""
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
     process = subprocess.Popen(
@@ -119,7 +119,7 @@ def gunicorn(
             str(BIN / "gunicorn"),
             "backtp.wsgi",
             "--config",
-            str(ROOT / "backtp" / "gunicorn.conf.py"),
+            str(ROOT / "deploy" / "gunicorn.conf.py"),
             "--bind",
             f"{LOOPBACK}:{port}",
             "--workers",

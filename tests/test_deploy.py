@@ -14,7 +14,7 @@ import yaml
 from django.test import Client
 from django.urls import resolve
 
-from backtp.env import env_bool, parse_database_url
+from backtp.core.env import env_bool, parse_database_url
 from tests.test_docker import dockerfile_env, dockerfile_user
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -22,11 +22,11 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from gunicorn.config import KNOWN_SETTINGS
 
-from backtp.healthcheck import health_host
+from deploy.healthcheck import health_host
 
 ROOT = Path(__file__).resolve().parent.parent
-ENTRYPOINT = ROOT / "backtp" / "entrypoint.sh"
-GUNICORN_CONF = ROOT / "backtp" / "gunicorn.conf.py"
+ENTRYPOINT = ROOT / "deploy" / "entrypoint.sh"
+GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
 
 
 def dockerfile_instructions(path: Path = ROOT / "Dockerfile") -> list[tuple[str, str]]:
@@ -135,8 +135,8 @@ def test_dockerfile_starts_gunicorn_through_the_entrypoint_with_a_healthcheck() 
     assert instructions[0] == ("FROM", "python:3.13-slim")
     assert ("WORKDIR", "/app") in instructions
     [healthcheck] = [a for k, a in instructions if k == "HEALTHCHECK"]
-    assert healthcheck.endswith('CMD ["python", "-m", "backtp.healthcheck"]')
-    assert _exec_form("ENTRYPOINT") == ["/app/backtp/entrypoint.sh"]
+    assert healthcheck.endswith('CMD ["python", "-m", "deploy.healthcheck"]')
+    assert _exec_form("ENTRYPOINT") == ["/app/deploy/entrypoint.sh"]
     assert os.access(ENTRYPOINT, os.X_OK)
     command = _exec_form("CMD")
     assert command[0] == "gunicorn" and command[-1] == "backtp.wsgi"
@@ -342,7 +342,8 @@ def image_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for source in sources:
             if (ROOT / source).is_dir():
                 shutil.copytree(ROOT / source, app / destination, ignore=ignore)
-            else:
+            else:  # as Docker does, a destination ending in / is a folder, made if missing
+                (app / destination).mkdir(parents=True, exist_ok=True)
                 shutil.copy2(ROOT / source, app / destination / Path(source).name)
     [build] = [a for k, a in dockerfile_instructions() if k == "RUN" and "collectstatic" in a]
     bin_dir = Path(sys.executable).parent
@@ -380,7 +381,7 @@ def test_the_image_serves_from_read_only_code_writing_nothing_under_app(
         "PORT": str(port),
         "WEB_CONCURRENCY": "2",
     }
-    entrypoint = str(image_app / "backtp" / "entrypoint.sh")
+    entrypoint = str(image_app / "deploy" / "entrypoint.sh")
     before = _snapshot(image_app)
 
     # The code that runs is the copy, not this checkout.
@@ -418,7 +419,7 @@ def test_the_image_serves_from_read_only_code_writing_nothing_under_app(
             time.sleep(0.3)
 
         healthcheck = subprocess.run(
-            [sys.executable, "-m", "backtp.healthcheck"], cwd=image_app, env=env, timeout=30
+            [sys.executable, "-m", "deploy.healthcheck"], cwd=image_app, env=env, timeout=30
         )
         assert healthcheck.returncode == 0
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from backtp.env import env_bool, env_int, env_list, env_origins, parse_database_url
+from backtp.core.env import env_bool, env_int, env_list, env_origins, parse_database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 

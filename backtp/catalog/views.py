@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 from backtp.catalog import caching, selectors
 from backtp.catalog.forms import MuscleFilterForm, SearchForm
 from backtp.catalog.models import Muscle, Routine, Source, Technique
-from backtp.htmx import HtmxHttpRequest, template_for, vary_on_htmx, wants_fragment
+from backtp.core.htmx import HtmxHttpRequest, template_for, vary_on_htmx, wants_fragment
 from backtp.pagecache import same_for_everyone
 
 

@@ -18,12 +18,12 @@ from django_htmx.http import HttpResponseLocation
 
 from backtp import rows
 from backtp.catalog.models import BodyRegion, RedFlag, Technique, TriggerPoint
+from backtp.core.htmx import HtmxHttpRequest, template_for, vary_on_htmx
 from backtp.guide import engine
 from backtp.guide.forms import INTENSITIES, QUALITIES, BodyMapForm, FeelForm, HaveForm, SafetyForm
 from backtp.guide.models import Assessment
 from backtp.guide.snapshot import current_catalogue
 from backtp.guide.state import STEP_URLS, GuideState
-from backtp.htmx import HtmxHttpRequest, template_for, vary_on_htmx
 from backtp.journal.selectors import journal_state, point_history
 from backtp.pagecache import cached_with_token_hole, render_with_token_hole
 

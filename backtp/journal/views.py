@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from backtp.catalog.models import Routine, RoutineStep, Technique
+from backtp.core.htmx import HtmxHttpRequest, template_for, vary_on_htmx
 from backtp.guide import engine
 from backtp.guide.models import Assessment
 from backtp.guide.snapshot import current_catalogue
-from backtp.htmx import HtmxHttpRequest, template_for, vary_on_htmx
 from backtp.journal import plan as plans
 from backtp.journal.models import SessionStep
 from backtp.journal.services import SessionConflict, StepLog, treatment_session_save

@@ -1,12 +1,12 @@
 """gunicorn settings for the container, every one from an environment variable.
 
-Used by the Docker image (`gunicorn --config backtp/gunicorn.conf.py backtp.wsgi`);
+Used by the Docker image (`gunicorn --config deploy/gunicorn.conf.py backtp.wsgi`);
 docs/deploy.md lists the variables. Values are parsed as strictly as the Django
 settings: a typo stops start-up with an error naming the variable. Nothing here
 writes to the filesystem, so the image runs with a read-only root filesystem.
 """
 
-from backtp.env import env_bool, env_int, env_str
+from backtp.core.env import env_bool, env_int, env_str
 
 bind = [f"0.0.0.0:{env_int('PORT', 8000)}"]
 
