@@ -51,8 +51,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "backtp.compression.CompressionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Behind nginx, the proxy compresses (Brotli or gzip, docs/deploy.md); without one,
+    # Django's gzip, whose random padding mitigates BREACH on pages with a CSRF token.
+    "django.middleware.gzip.GZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -62,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "backtp.core.middleware.permissions_policy",
+    "backtp.core.middleware.private_by_default",
     "backtp.core.middleware.database_unavailable",
 ]
 
@@ -82,7 +86,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "backtp.pagecache.context",
             ],
         },
     },
@@ -95,18 +98,14 @@ DATABASES = {
         "DATABASE_URL", env_str("DATABASE_URL", "sqlite:///db.sqlite3"), BASE_DIR
     )
 }
-# Persistent connections in production. A connection that died (say, in a database
-# restart) fails the one request that meets it, with the friendly 503, and is then
-# dropped, so the app recovers without a restart of its own. DB_CONN_HEALTH_CHECKS=1
-# spares that request at the price of a "SELECT 1" round trip on every request that
-# uses the database (docs/benchmarks.md: about 0.3 ms of CPU on the journal page).
+# Persistent connections in production, checked before their first use in each request,
+# so a connection that died (say, in a database restart) is replaced instead of failing
+# the request that meets it.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("DB_CONN_MAX_AGE", 0 if DEBUG else 60))
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DB_CONN_HEALTH_CHECKS", False)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DB_CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-# Django's ModelBackend with a cheaper per-request user lookup (backtp/rows.py).
-AUTHENTICATION_BACKENDS = ["backtp.accounts.backends.ModelBackend"]
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -133,22 +132,30 @@ LOGOUT_REDIRECT_URL = "pages:home"
 LOGIN_FAILURE_LIMIT = 5
 LOGIN_FAILURE_WINDOW = 15 * 60
 
-# One process: an in-memory cache and sessions in the database. Several processes
-# or machines: set REDIS_URL, and the cache (login throttling included) and sessions
-# are shared through Redis, with sessions also written to the database so a Redis
-# restart logs nobody out and loses no half-answered questionnaire.
+# Sessions live in the database (Django's db engine) whatever the cache: a log-out, a
+# password change or a deactivation ends a session at once, Redis or no Redis.
+# Caches: "pages" holds rendered catalogue pages in each process's memory (keyed on the
+# catalogue version, so every process sees an edit at once); "default" holds the login
+# failure counts, shared through Redis when there are several processes (REDIS_URL).
+# While Redis is unreachable, login throttling fails open and logs a warning
+# (accounts/throttle.py); nothing else uses it, so nothing else notices.
+PAGES_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
 if REDIS_URL := env_str("REDIS_URL", ""):
     CACHES = {
         "default": {
-            "BACKEND": "backtp.cache.TolerantRedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
             "KEY_PREFIX": "backtp",
-        }
+        },
+        "pages": PAGES_CACHE,
     }
-    SESSION_ENGINE = "backtp.accounts.sessions"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": PAGES_CACHE,
+    }
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Email: printed to the console unless SMTP_HOST is set.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "backtp <no-reply@localhost>")
@@ -179,7 +186,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "backtp.core.storage.StaticFilesStorage"},
 }
 
 # Enforced from day one: no inline scripts or styles anywhere; htmx gets a nonce.

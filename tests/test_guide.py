@@ -258,7 +258,7 @@ def test_the_session_button_fills_the_plan_from_the_top_suggestions(
     location = complete(client)["Location"]
     assessment = Assessment.objects.get()
     results = client.get(location).content.decode()
-    action = f"/session/plan/from-results/{assessment.id}/"
+    action = f"/where-does-it-hurt/results/{assessment.id}/plan/"
     assert f'action="{action}"' in results
     assert client.post(action)["Location"] == "/session/plan/"
     html = client.get("/session/plan/").content.decode()
@@ -307,7 +307,7 @@ def test_a_cached_results_page_carries_each_visitors_own_csrf_token(
         html = visitor.get(location).content.decode()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
         assert "csrf-token-goes-here" not in html
-        plan = re.search(r'action="(/session/plan/from-results/[^"]+)"', html).group(1)
+        plan = re.search(r'action="(/where-does-it-hurt/results/[^"]+/plan/)"', html).group(1)
         assert visitor.post(plan, {"csrfmiddlewaretoken": token}).status_code == 302
 
 

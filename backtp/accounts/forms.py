@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
 from backtp.accounts import throttle
@@ -41,7 +42,8 @@ def client_address(request) -> str:
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """The standard login form, refusing attempts once an account or address is locked."""
+    """The site's login form: refuses attempts once an account or address is locked, and
+    counts failures (accounts/throttle.py)."""
 
     locked = False
 
@@ -58,6 +60,10 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             raise
         throttle.clear_failures(username)
         return cleaned
+
+
+class ThrottledAdminAuthenticationForm(ThrottledAuthenticationForm, AdminAuthenticationForm):
+    """The admin's login form, held to the same limits as the site's."""
 
 
 class SettingsForm(forms.ModelForm):

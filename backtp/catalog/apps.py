@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.core.signals import request_finished, request_started
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
@@ -8,11 +7,9 @@ class CatalogConfig(AppConfig):
     verbose_name = "Trigger-point catalogue"
 
     def ready(self) -> None:
-        from backtp.catalog.caching import changed, forget_version
+        from backtp.catalog.caching import changed
         from backtp.catalog.models import CatalogueVersion
 
-        request_started.connect(forget_version, dispatch_uid="catalogue-version-start")
-        request_finished.connect(forget_version, dispatch_uid="catalogue-version-end")
         for model in self.get_models():
             if model is CatalogueVersion:
                 continue

@@ -10,7 +10,7 @@ class MuscleFilterForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        tools, regions = caching.cached("filter-choices", _choices, local=True)
+        tools, regions = caching.cached("filter-choices", _choices)
         self.fields["tool"].choices = [("", "Any tool"), *tools]
         self.fields["region"].choices = [("", "Anywhere"), *regions]
 

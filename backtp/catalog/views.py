@@ -7,12 +7,11 @@ from backtp.catalog import caching, selectors
 from backtp.catalog.forms import MuscleFilterForm, SearchForm
 from backtp.catalog.models import Muscle, Routine, Source, Technique
 from backtp.core.htmx import HtmxHttpRequest, template_for, vary_on_htmx, wants_fragment
-from backtp.pagecache import same_for_everyone
 
 
 @require_GET
+@caching.public_page
 @vary_on_htmx
-@same_for_everyone
 def muscle_list(request: HtmxHttpRequest) -> HttpResponse:
     form = MuscleFilterForm(request.GET)
     partial = "results" if wants_fragment(request) else "body"
@@ -53,7 +52,7 @@ def _muscle_list_response(
 
 
 @require_GET
-@same_for_everyone
+@caching.public_page
 def muscle_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     page = caching.cached(f"muscle:{slug}", lambda: _muscle_page(slug))
     if page is None:
@@ -80,6 +79,7 @@ def _muscle_page(slug: str) -> dict[str, str] | None:
 
 
 @require_GET
+@caching.public_page
 def technique_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     try:
         technique = selectors.technique_with_steps(slug)
@@ -89,12 +89,14 @@ def technique_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@caching.public_page
 def routine_list(request: HtmxHttpRequest) -> HttpResponse:
     routines = selectors.routines_with_steps()
     return render(request, "catalog/routine_list.html", {"routines": routines})
 
 
 @require_GET
+@caching.public_page
 def routine_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     try:
         routine = selectors.routine_with_steps(slug)
@@ -117,5 +119,6 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
+@caching.public_page
 def source_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "catalog/source_list.html", {"sources": Source.objects.all()})

@@ -1,5 +1,6 @@
-"""Project-wide middleware: the Permissions-Policy header, and a calm 503 page
-instead of a 500 storm while the database is unreachable."""
+"""Project-wide middleware: the Permissions-Policy header, personal responses kept out of
+shared caches, and a calm 503 page instead of a 500 storm while the database is
+unreachable."""
 
 import logging
 import sys
@@ -10,6 +11,7 @@ from django.contrib.sessions.backends.base import SessionBase, UpdateError
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import requires_csrf_token
 
 logger = logging.getLogger("backtp.outage")
@@ -25,6 +27,21 @@ def permissions_policy(get_response: Handler) -> Handler:
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+    return middleware
+
+
+def private_by_default(get_response: Handler) -> Handler:
+    """A response that does not say how it may be cached is treated as personal (a
+    journal, someone's results, a form with their answers): `Cache-Control: private,
+    no-store`, so no proxy, CDN or shared computer's disk keeps it. Pages that anyone
+    may share say so themselves (catalog.caching.public_page)."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        if not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
         return response
 
     return middleware

@@ -1,5 +1,7 @@
 """Build the engine's plain-data Catalogue from the database, in a fixed number of queries."""
 
+from functools import lru_cache
+
 from django.db.models import Prefetch
 
 from backtp.catalog import caching
@@ -76,5 +78,10 @@ def build_catalogue() -> engine.Catalogue:
 
 def current_catalogue() -> engine.Catalogue:
     """The snapshot for the catalogue as it is now, built once per catalogue version
-    in each process (it is plain, immutable data)."""
-    return caching.cached("suggestion-catalogue", build_catalogue, local=True)
+    in each process (it is plain, immutable data, kept as it is: no pickling)."""
+    return _catalogue_of(caching.version())
+
+
+@lru_cache(maxsize=1)
+def _catalogue_of(version: str) -> engine.Catalogue:
+    return build_catalogue()

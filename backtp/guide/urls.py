@@ -12,4 +12,5 @@ urlpatterns = [
     path("what-you-have/", views.have, name="have"),
     path("start-again/", views.restart, name="restart"),
     path("results/<uuid:assessment_id>/", views.results, name="results"),
+    path("results/<uuid:assessment_id>/plan/", views.plan_from_results, name="plan_from_results"),
 ]

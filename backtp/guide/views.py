@@ -5,18 +5,15 @@ with htmx the next step is swapped in place and its URL pushed to the history.
 Answers live in the session until the last step saves an Assessment.
 """
 
-import hashlib
 from uuid import UUID
 
 from django.contrib import messages
-from django.forms.models import model_to_dict
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseLocation
 
-from backtp import rows
 from backtp.catalog.models import BodyRegion, RedFlag, Technique, TriggerPoint
 from backtp.core.htmx import HtmxHttpRequest, template_for, vary_on_htmx
 from backtp.guide import engine
@@ -24,8 +21,8 @@ from backtp.guide.forms import INTENSITIES, QUALITIES, BodyMapForm, FeelForm, Ha
 from backtp.guide.models import Assessment
 from backtp.guide.snapshot import current_catalogue
 from backtp.guide.state import STEP_URLS, GuideState
-from backtp.journal.selectors import journal_state, point_history
-from backtp.pagecache import cached_with_token_hole, render_with_token_hole
+from backtp.journal import plan as plans
+from backtp.journal.selectors import point_history
 
 SHOWN = 6  # suggestions shown in full; the next few are listed briefly
 LISTED = 12
@@ -283,33 +280,30 @@ def _results_context(assessment: Assessment, history: dict | None = None) -> dic
 @vary_on_htmx
 @require_http_methods(["GET"])
 def results(request: HtmxHttpRequest, assessment_id: UUID) -> HttpResponse:
-    # Rendered once per answers, journal state (for the owner), catalogue version and
-    # whether it is a whole page or htmx's fragment, with a placeholder for this
-    # visitor's CSRF token. Kept in process memory: results pages are large.
-    template = template_for(request, "guide/results.html", "step")
-    # The owner's own page is found without reading the assessment: its answers never
-    # change, and deleting it bumps the owner's journal version (guide/apps.py), so an
-    # entry under this key means the owner's assessment still exists.
-    owner_key = None
-    if request.user.is_authenticated:
-        owner_key = f"results:{assessment_id}:owner:{journal_state(request.user)}:{template}"
-        if page := cached_with_token_hole(request, owner_key, local=True):
-            return page
-    assessment = rows.by_pk(Assessment, assessment_id)  # a hot path: no query compiling
-    if assessment is None:
-        raise Http404("No such results.")
+    assessment = get_object_or_404(Assessment, pk=assessment_id)
     # Only the owner sees their own history in the ranking; a shared link shows none of it.
-    owner = owner_key is not None and assessment.user_id == request.user.pk
-    if owner:
-        key = owner_key
-    else:
-        answers = model_to_dict(assessment, exclude=["user"])
-        shared = (answers, template, request.user.is_authenticated)
-        key = f"results:{assessment.pk}:{hashlib.sha256(repr(shared).encode()).hexdigest()[:24]}"
-    return render_with_token_hole(
-        request,
-        key,
-        template,
-        lambda: _results_context(assessment, point_history(request.user) if owner else None),
-        local=True,
-    )
+    owner = request.user.is_authenticated and assessment.user_id == request.user.pk
+    context = _results_context(assessment, point_history(request.user) if owner else None)
+    return render(request, template_for(request, "guide/results.html", "step"), context)
+
+
+FROM_RESULTS = 3  # techniques a plan made from results starts with
+
+
+@require_POST
+def plan_from_results(request: HtmxHttpRequest, assessment_id: UUID) -> HttpResponse:
+    """A session plan from the top suggestions: each one's first technique not already in it."""
+    assessment = get_object_or_404(Assessment, pk=assessment_id)
+    result = engine.suggest(assessment.answers(), current_catalogue())
+    chosen: list[tuple[str, str]] = []
+    for suggestion in result.suggestions:
+        taken = {slug for slug, _ in chosen}
+        slug = next((s for s in suggestion.techniques if s not in taken), None)
+        if slug:
+            chosen.append((slug, suggestion.side))
+        if len(chosen) == FROM_RESULTS:
+            break
+    techniques = Technique.objects.in_bulk({slug for slug, _ in chosen}, field_name="slug")
+    plans.save(request, [plans.default_item(techniques[slug], side) for slug, side in chosen])
+    plans.forget_routine(request)
+    return redirect("journal:plan")

@@ -9,6 +9,7 @@ from backtp.catalog.models import RoutineStep, Technique
 from backtp.journal.models import PlanStep
 
 SESSION_KEY = "session_plan"
+ROUTINE_KEY = "session_plan_routine"  # the routine the plan was started from, if any
 DEFAULT_REST = 15
 MAX_STEPS = 20
 
@@ -105,3 +106,15 @@ def update(items: list[PlanItem], index: int, **changes: object) -> list[PlanIte
     items = list(items)
     items[index] = replace(items[index], **changes)
     return items
+
+
+def remember_routine(request: HttpRequest, slug: str) -> None:
+    request.session[ROUTINE_KEY] = slug
+
+
+def forget_routine(request: HttpRequest) -> None:
+    request.session.pop(ROUTINE_KEY, None)
+
+
+def routine(request: HttpRequest) -> str | None:
+    return request.session.get(ROUTINE_KEY)

@@ -12,11 +12,6 @@ urlpatterns = [
         views.plan_from_routine,
         name="plan_from_routine",
     ),
-    path(
-        "session/plan/from-results/<uuid:assessment_id>/",
-        views.plan_from_results,
-        name="plan_from_results",
-    ),
     path("session/plan/<int:index>/change/", views.plan_change, name="plan_change"),
     path("session/plan/<int:index>/move/<str:direction>/", views.plan_move, name="plan_move"),
     path("session/plan/<int:index>/remove/", views.plan_remove, name="plan_remove"),

@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-from uuid import UUID
 
 from django import forms
 from django.http import Http404, HttpResponse, JsonResponse
@@ -12,16 +11,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from backtp.catalog.models import Routine, RoutineStep, Technique
 from backtp.core.htmx import HtmxHttpRequest, template_for, vary_on_htmx
-from backtp.guide import engine
-from backtp.guide.models import Assessment
-from backtp.guide.snapshot import current_catalogue
 from backtp.journal import plan as plans
 from backtp.journal.models import SessionStep
 from backtp.journal.services import SessionConflict, StepLog, treatment_session_save
 from backtp.journal.signals import PENDING_KEY
-
-ROUTINE_KEY = "session_plan_routine"
-FROM_RESULTS = 3
 
 
 def _techniques(items: list[plans.PlanItem]) -> dict[str, Technique]:
@@ -75,25 +68,8 @@ def plan_add(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 def plan_from_routine(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     routine = get_object_or_404(Routine.objects.prefetch_related("steps__technique"), slug=slug)
     plans.save(request, [plans.item_from_routine_step(step) for step in routine.steps.all()])
-    request.session[ROUTINE_KEY] = routine.slug
+    plans.remember_routine(request, routine.slug)
     return redirect("journal:timer")
-
-
-@require_POST
-def plan_from_results(request: HtmxHttpRequest, assessment_id: UUID) -> HttpResponse:
-    assessment = get_object_or_404(Assessment, pk=assessment_id)
-    result = engine.suggest(assessment.answers(), current_catalogue())
-    slugs: list[tuple[str, str]] = []
-    for suggestion in result.suggestions:
-        slug = next((s for s in suggestion.techniques if s not in {x for x, _ in slugs}), None)
-        if slug:
-            slugs.append((slug, suggestion.side))
-        if len(slugs) == FROM_RESULTS:
-            break
-    techniques = Technique.objects.in_bulk({slug for slug, _ in slugs}, field_name="slug")
-    plans.save(request, [plans.default_item(techniques[slug], side) for slug, side in slugs])
-    request.session.pop(ROUTINE_KEY, None)
-    return redirect("journal:plan")
 
 
 class StepChangeForm(forms.Form):
@@ -175,7 +151,7 @@ def timer_plan(request: HtmxHttpRequest) -> dict:
     fingerprint = hashlib.sha256(json.dumps(steps, sort_keys=True).encode()).hexdigest()[:16]
     return {
         "id": fingerprint,
-        "routine": request.session.get(ROUTINE_KEY),
+        "routine": plans.routine(request),
         "steps": steps,
         "log_url": reverse("journal:log"),
         "plan_url": reverse("journal:plan"),

@@ -7,7 +7,6 @@ from django.views.decorators.http import require_GET
 
 from backtp.catalog import caching
 from backtp.catalog.models import Muscle, RedFlag, Source, TriggerPoint
-from backtp.pagecache import same_for_everyone
 
 FEATURED_MUSCLES = ("quadratus-lumborum", "gluteus-medius", "erector-spinae", "iliopsoas")
 # The point seed 003 treats first: it often explains pain across the belt line.
@@ -15,7 +14,7 @@ EXAMPLE_POINT = "gmed-overlap"
 
 
 @require_GET
-@same_for_everyone
+@caching.public_page
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/home.html", {"body": caching.cached("home", _home_body)})
 
@@ -56,11 +55,13 @@ def _content_page(request: HttpRequest, template: str, **context: object) -> Htt
 
 
 @require_GET
+@caching.public_page
 def evidence(request: HttpRequest) -> HttpResponse:
     return _content_page(request, "pages/evidence.html")
 
 
 @require_GET
+@caching.public_page
 def safety(request: HttpRequest) -> HttpResponse:
     flags = list(RedFlag.objects.prefetch_related("sources"))
     levels = [
@@ -71,10 +72,12 @@ def safety(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@caching.public_page
 def tips(request: HttpRequest) -> HttpResponse:
     return _content_page(request, "pages/tips.html")
 
 
 @require_GET
+@caching.public_page
 def diagnoses(request: HttpRequest) -> HttpResponse:
     return _content_page(request, "pages/diagnoses.html")
