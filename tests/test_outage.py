@@ -197,3 +197,48 @@ def test_an_outage_is_a_warning_per_request_not_an_error(monkeypatch, caplog) ->
     kept = [r for r in caplog.records if quiet.filter(r)]
     assert [r.levelname for r in kept] == ["WARNING"]
     assert "database unavailable" in kept[0].getMessage()
+
+
+# A connection dropped between requests ----------------------------------------------
+
+
+def _serve(path: str) -> int:
+    """One request through Django's WSGI handler, as gunicorn makes it: request_started
+    and request_finished run the connection housekeeping (the test client skips it)."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test import RequestFactory
+
+    statuses = []
+    body = WSGIHandler()(RequestFactory().get(path).environ, lambda s, h: statuses.append(s))
+    body.close()  # sends request_finished
+    return int(statuses[0].split()[0])
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("health_checks, status", [(True, 200), (False, 503)])
+def test_the_first_request_on_a_dropped_connection(health_checks, status) -> None:
+    """With persistent connections, a database restart leaves each worker holding a dead
+    connection. Health checks (on by default) replace it before the next request uses
+    it; without them that request gets the outage page."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: an SQLite file has no connection to drop (CI runs it)")
+    import psycopg
+
+    saved = dict(connection.settings_dict)
+    connection.settings_dict.update(CONN_MAX_AGE=60, CONN_HEALTH_CHECKS=health_checks)
+    try:
+        assert _serve("/healthz") == 200
+        assert connection.connection is not None, "the connection should persist"
+        pid = connection.connection.info.backend_pid
+        params = connection.get_connection_params()
+        with psycopg.connect(
+            **{k: v for k, v in params.items() if k != "cursor_factory"}, autocommit=True
+        ) as other:
+            other.execute("SELECT pg_terminate_backend(%s)", [pid])
+        assert _serve("/muscles/") == status
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(saved)
