@@ -67,15 +67,10 @@ def treatment_session_save(
         )
         for number, step in enumerate(steps, 1)
     )
-    if user is not None:
-        user.journal_changed()
     return session, True
 
 
 @transaction.atomic
 def pending_sessions_attach(*, user: User, ids: list[str]) -> int:
     """Give a person the sessions they saved before logging in (only ones nobody owns)."""
-    attached = TreatmentSession.objects.filter(pk__in=ids, user__isnull=True).update(user=user)
-    if attached:
-        user.journal_changed()
-    return attached
+    return TreatmentSession.objects.filter(pk__in=ids, user__isnull=True).update(user=user)
