@@ -2,11 +2,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from backtp.guide.summary import clinician_summary
+
 urlpatterns = [
     path("", include("backtp.pages.urls")),
     path("", include("backtp.catalog.urls")),
     path("where-does-it-hurt/", include("backtp.guide.urls")),
     path("accounts/", include("backtp.accounts.urls")),
+    path("journal/summary/", clinician_summary, name="clinician_summary"),  # guide: it reads the journal
     path("", include("backtp.journal.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -1,4 +1,4 @@
-"""The journal: a person's logged sessions, their progress, a summary and reminders."""
+"""The journal: a person's logged sessions, their progress, reminders and sessions as CSV."""
 
 from datetime import timedelta
 from uuid import UUID
@@ -8,14 +8,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from backtp.catalog.bodymap import REGION_NAMES
-from backtp.guide.models import Assessment
+from backtp.accounts.models import User
 from backtp.journal import selectors
 from backtp.journal.chart import pain_chart
 from backtp.journal.models import TreatmentSession
-from backtp.pagecache import render_with_token_hole
 
 PAGE_SIZE = 20
 CHART_SESSIONS = 60
@@ -29,21 +28,17 @@ def _session_for_user(request: HttpRequest, session_id: UUID) -> TreatmentSessio
         raise Http404("No such session in your journal") from None
 
 
+@never_cache
 @login_required
 @require_GET
 def journal(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("page", "1")
     page = raw if raw.isdigit() and len(raw) < 8 else "1"  # get_page() reads junk as 1
-    key = f"journal:{selectors.journal_state(request.user)}:{page}"
-
-    def build() -> dict:  # only on a cache miss: even building the query costs time
-        paginator = Paginator(selectors.sessions_for(request.user), PAGE_SIZE)
-        return {"page": paginator.get_page(page)}
-
-    # local: the key names the journal's version, so every process agrees.
-    return render_with_token_hole(request, key, "journal/journal.html", build, local=True)
+    paginator = Paginator(selectors.sessions_for(request.user), PAGE_SIZE)
+    return render(request, "journal/journal.html", {"page": paginator.get_page(page)})
 
 
+@never_cache
 @login_required
 @require_GET
 def session_detail(request: HttpRequest, session_id: UUID) -> HttpResponse:
@@ -51,7 +46,10 @@ def session_detail(request: HttpRequest, session_id: UUID) -> HttpResponse:
     return render(request, "journal/session_detail.html", {"session": session})
 
 
-def _progress_context(user) -> dict:
+def progress_context(user: User) -> dict:
+    """The progress page's figures (the clinician's summary shows them too): the chart of
+    the last CHART_SESSIONS sessions, sessions a day against the plan, and what helps.
+    A fixed number of queries, each summing in the database, however long the history."""
     recent = list(
         TreatmentSession.objects.filter(user=user)
         .order_by("-started_at")
@@ -70,26 +68,11 @@ def _progress_context(user) -> dict:
     }
 
 
+@never_cache
 @login_required
 @require_GET
 def progress(request: HttpRequest) -> HttpResponse:
-    return render(request, "journal/progress.html", _progress_context(request.user))
-
-
-@login_required
-@require_GET
-def summary(request: HttpRequest) -> HttpResponse:
-    """A printable page for a clinician."""
-    context = _progress_context(request.user)
-    assessment = Assessment.objects.filter(user=request.user).first()
-    context["assessment"] = assessment
-    if assessment:
-        context["marked"] = [
-            (REGION_NAMES.get(slug, slug), intensity, slug == assessment.worst)
-            for slug, intensity in assessment.regions.items()
-        ]
-    context["session_count"] = TreatmentSession.objects.filter(user=request.user).count()
-    return render(request, "journal/summary.html", context)
+    return render(request, "journal/progress.html", progress_context(request.user))
 
 
 def _ics_escape(text: str) -> str:
@@ -104,6 +87,7 @@ def reminder_times(per_day: int) -> list[tuple[int, int]]:
     return [divmod(8 * 60 + round(span * n / (per_day - 1)), 60) for n in range(per_day)]
 
 
+@never_cache
 @login_required
 @require_GET
 def reminders(request: HttpRequest) -> HttpResponse:

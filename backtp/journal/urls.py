@@ -18,7 +18,6 @@ urlpatterns = [
     path("session/log/", views.log, name="log"),
     path("journal/", journal_views.journal, name="journal"),
     path("journal/progress/", journal_views.progress, name="progress"),
-    path("journal/summary/", journal_views.summary, name="summary"),
     path("journal/reminders.ics", journal_views.reminders, name="reminders"),
     path("journal/<uuid:session_id>/", journal_views.session_detail, name="session_detail"),
 ]

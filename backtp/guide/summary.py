@@ -1,0 +1,29 @@
+"""A printable summary for a clinician: where it hurts (the guide's latest assessment)
+beside the journal's progress. In guide, which may read the journal; never the reverse."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from backtp.catalog.bodymap import REGION_NAMES
+from backtp.guide.models import Assessment
+from backtp.journal.journal_views import progress_context
+from backtp.journal.models import TreatmentSession
+
+
+@never_cache
+@login_required
+@require_GET
+def clinician_summary(request: HttpRequest) -> HttpResponse:
+    context = progress_context(request.user)
+    assessment = Assessment.objects.filter(user=request.user).first()
+    context["assessment"] = assessment
+    if assessment:
+        context["marked"] = [
+            (REGION_NAMES.get(slug, slug), intensity, slug == assessment.worst)
+            for slug, intensity in assessment.regions.items()
+        ]
+    context["session_count"] = TreatmentSession.objects.filter(user=request.user).count()
+    return render(request, "journal/summary.html", context)
