@@ -59,12 +59,13 @@ def variables_the_app_reads() -> set[str]:
     """Every environment variable read by the app's code (settings, gunicorn config,
     healthcheck, any module) and by its container entrypoint, found by scanning them."""
     names: set[str] = set()
-    for path in (ROOT / "backtp").rglob("*.py"):
-        if "migrations" not in path.parts:
-            for match in _PY_READ.finditer(path.read_text()):
-                names.add(next(group for group in match.groups() if group))
-    for path in (ROOT / "backtp").rglob("*.sh"):
-        names.update(_SH_READ.findall(path.read_text()))
+    for folder in (ROOT / "backtp", ROOT / "deploy"):
+        for path in folder.rglob("*.py"):
+            if "migrations" not in path.parts:
+                for match in _PY_READ.finditer(path.read_text()):
+                    names.add(next(group for group in match.groups() if group))
+        for path in folder.rglob("*.sh"):
+            names.update(_SH_READ.findall(path.read_text()))
     return names
 
 
