@@ -10,7 +10,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("settings/", views.settings_view, name="settings"),
     path("export.json", views.export_json, name="export_json"),
-    path("export/sessions.csv", views.export_csv, name="export_csv"),
     path("delete/", views.delete_account, name="delete"),
     path(
         "password/change/",

@@ -2,9 +2,10 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from backtp.accounts.forms import (
@@ -13,7 +14,7 @@ from backtp.accounts.forms import (
     SignupForm,
     ThrottledAuthenticationForm,
 )
-from backtp.accounts.services import account_delete, account_export, sessions_csv
+from backtp.accounts.services import account_delete, account_export_json
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -69,20 +70,15 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/settings.html", {"form": form})
 
 
+@never_cache
 @login_required
 @require_GET
-def export_json(request: HttpRequest) -> HttpResponse:
-    data = account_export(user=request.user)
-    response = JsonResponse(data, json_dumps_params={"indent": 2})
+def export_json(request: HttpRequest) -> StreamingHttpResponse:
+    """Everything about the person, from every app, streamed as it is read."""
+    response = StreamingHttpResponse(
+        account_export_json(user=request.user), content_type="application/json"
+    )
     response["Content-Disposition"] = 'attachment; filename="backtp-data.json"'
-    return response
-
-
-@login_required
-@require_GET
-def export_csv(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(sessions_csv(user=request.user), content_type="text/csv")
-    response["Content-Disposition"] = 'attachment; filename="backtp-sessions.csv"'
     return response
 
 

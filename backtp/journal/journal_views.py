@@ -1,18 +1,19 @@
 """The journal: a person's logged sessions, their progress, reminders and sessions as CSV."""
 
+import csv
 from datetime import timedelta
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from backtp.accounts.models import User
-from backtp.journal import selectors
+from backtp.journal import exports, selectors
 from backtp.journal.chart import pain_chart
 from backtp.journal.models import TreatmentSession
 
@@ -118,4 +119,24 @@ def reminders(request: HttpRequest) -> HttpResponse:
         "\r\n".join(lines) + "\r\n", content_type="text/calendar; charset=utf-8"
     )
     response["Content-Disposition"] = 'attachment; filename="backtp-reminders.ics"'
+    return response
+
+
+class _Echo:
+    """A pseudo-buffer: csv.writer's writerow() returns the line it would have written."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+@never_cache
+@login_required
+@require_GET
+def sessions_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """Every session as a CSV row, streamed as it is read."""
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in exports.csv_rows(request.user)), content_type="text/csv"
+    )
+    response["Content-Disposition"] = 'attachment; filename="backtp-sessions.csv"'
     return response

@@ -20,4 +20,6 @@ urlpatterns = [
     path("journal/progress/", journal_views.progress, name="progress"),
     path("journal/reminders.ics", journal_views.reminders, name="reminders"),
     path("journal/<uuid:session_id>/", journal_views.session_detail, name="session_detail"),
+    # Beside the account's other exports (accounts/ has no such path, so it falls through).
+    path("accounts/export/sessions.csv", journal_views.sessions_csv, name="sessions_csv"),
 ]
