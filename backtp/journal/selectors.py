@@ -5,20 +5,17 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
     Count,
-    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
-    OuterRef,
     Prefetch,
     QuerySet,
-    Sum,
 )
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from backtp.accounts.models import User
-from backtp.catalog.models import Muscle, Technique, TriggerPoint
+from backtp.catalog.models import Technique, TriggerPoint
 from backtp.journal.models import SessionStep, TreatmentSession
 
 MIN_SESSIONS_FOR_A_VERDICT = 2
@@ -64,11 +61,6 @@ class Effect:
         return self.sessions >= MIN_SESSIONS_FOR_A_VERDICT and self.average_change >= 0
 
 
-def _average(total: int, sessions: int) -> float:
-    """As the figures were always worked out: the mean as a Python float, rounded to one place."""
-    return round(total / sessions, 1)
-
-
 def _by_effect(effects: list[Effect]) -> list[Effect]:
     return sorted(effects, key=lambda e: (e.average_change, -e.sessions, e.name))
 
@@ -78,88 +70,58 @@ PAIN_CHANGE = ExpressionWrapper(
 )
 
 
-def _done_steps(user: User) -> QuerySet[SessionStep]:
-    return SessionStep.objects.filter(session__user=user, completed=True)
+def _totals(rows: QuerySet, key: str) -> dict:
+    """key -> (sessions, average pain change rounded as always: a Python float, one place),
+    from rows of (key, change, sessions with that change)."""
+    sums: dict = {}
+    for row in rows:
+        total = sums.setdefault(row[key], [0, 0])
+        total[0] += row["sessions"]
+        total[1] += row["change"] * row["sessions"]
+    return {pk: (n, round(total / n, 1)) for pk, (n, total) in sums.items()}
 
 
-def _technique_totals(user: User) -> QuerySet:
-    """Per technique: sessions in which it was done, and their summed pain change.
-
-    A session counts once however many of its steps used the technique (both sides, say):
-    only the first completed step of each technique in a session is kept."""
-    earlier = SessionStep.objects.filter(
-        session=OuterRef("session"),
-        technique=OuterRef("technique"),
-        completed=True,
-        number__lt=OuterRef("number"),
-    )
+def _by_change(user: User, key: str, expression: F) -> QuerySet:
+    """Completed steps of the person's sessions, grouped by `key` and by the session's pain
+    change, counting distinct sessions: a session counts once for a technique or a point
+    however many of its steps reached it. Rows are at most (catalogue size) x 21 changes,
+    whatever the length of the history, and the sum of the changes follows exactly."""
     return (
-        _done_steps(user)
-        .filter(~Exists(earlier))
+        SessionStep.objects.filter(session__user=user, completed=True)
+        .annotate(**{key: expression}, change=PAIN_CHANGE)
+        .filter(**{f"{key}__isnull": False})
         .order_by()
-        .values("technique__slug", "technique__name")
-        .annotate(sessions=Count("pk"), total=Sum(PAIN_CHANGE))
+        .values(key, "change")
+        .annotate(sessions=Count("session", distinct=True))
     )
 
 
-POINT_FIELDS = {
-    "point_slug": F("technique__trigger_points__slug"),
-    "point_name": F("technique__trigger_points__name"),
-    "muscle_slug": F("technique__trigger_points__muscle__slug"),
-    "muscle_name": F("technique__trigger_points__muscle__name"),
-}
+def technique_totals(user: User) -> dict[int, tuple[int, float]]:
+    """Technique id -> (sessions it was done in, average pain change)."""
+    return _totals(_by_change(user, "technique_pk", F("technique")), "technique_pk")
 
 
-def _point_totals(user: User, *fields: str) -> QuerySet:
-    """Per trigger point (with the POINT_FIELDS asked for): sessions in which a technique
-    working on it was done, and their summed pain change.
-
-    A row is a completed step and one of its technique's points; a session counts once
-    per point, so only the first step in it to reach a point is kept."""
-    earlier = SessionStep.objects.filter(
-        session=OuterRef("session"),
-        completed=True,
-        number__lt=OuterRef("number"),
-        technique__trigger_points=OuterRef("point"),
-    )
-    return (
-        _done_steps(user)
-        .annotate(point=F("technique__trigger_points"), **{f: POINT_FIELDS[f] for f in fields})
-        .filter(point__isnull=False)
-        .filter(~Exists(earlier))
-        .order_by()
-        .values("point", *fields)
-        .annotate(sessions=Count("pk"), total=Sum(PAIN_CHANGE))
-    )
+def point_totals(user: User) -> dict[int, tuple[int, float]]:
+    """Trigger point id -> (sessions a technique working on it was done in, average change)."""
+    return _totals(_by_change(user, "point", F("technique__trigger_points")), "point")
 
 
 def what_helped(user: User) -> tuple[list[Effect], list[Effect]]:
     """Per technique and per trigger point: average pain change in sessions where it was done.
 
-    Summed in the database, two queries whatever the length of the person's history."""
+    Counted in the database; four queries (two of them for names) whatever the history."""
+    by_technique = technique_totals(user)
+    by_point = point_totals(user)
     techniques = [
-        Effect(
-            row["technique__slug"],
-            row["technique__name"],
-            Technique(slug=row["technique__slug"]).get_absolute_url(),
-            row["sessions"],
-            _average(row["total"], row["sessions"]),
-        )
-        for row in _technique_totals(user)
+        Effect(t.slug, t.name, t.get_absolute_url(), *by_technique[t.pk])
+        for t in Technique.objects.filter(pk__in=by_technique).only("slug", "name")
     ]
-    points = []
-    for row in _point_totals(user, *POINT_FIELDS):
-        muscle = Muscle(slug=row["muscle_slug"], name=row["muscle_name"])
-        point = TriggerPoint(slug=row["point_slug"], name=row["point_name"], muscle=muscle)
-        points.append(
-            Effect(
-                point.slug,
-                f"{muscle.name}: {point.name}",
-                point.get_absolute_url(),
-                row["sessions"],
-                _average(row["total"], row["sessions"]),
-            )
-        )
+    points = [
+        Effect(p.slug, f"{p.muscle.name}: {p.name}", p.get_absolute_url(), *by_point[p.pk])
+        for p in TriggerPoint.objects.filter(pk__in=by_point)
+        .select_related("muscle")
+        .only("slug", "name", "muscle__slug", "muscle__name")
+    ]
     return _by_effect(techniques), _by_effect(points)
 
 
@@ -168,10 +130,8 @@ def point_history(user: User) -> dict[str, tuple[float, int]]:
 
     The same figures as what_helped()'s points, in one query: it runs on every view of
     the owner's results."""
-    return {
-        row["point_slug"]: (_average(row["total"], row["sessions"]), row["sessions"])
-        for row in _point_totals(user, "point_slug")
-    }
+    rows = _by_change(user, "point_slug", F("technique__trigger_points__slug"))
+    return {slug: (change, n) for slug, (n, change) in _totals(rows, "point_slug").items()}
 
 
 def sessions_per_day(user: User, days: int = 14) -> list[tuple[date, int]]:
