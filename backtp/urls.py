@@ -9,7 +9,8 @@ urlpatterns = [
     path("", include("backtp.catalog.urls")),
     path("where-does-it-hurt/", include("backtp.guide.urls")),
     path("accounts/", include("backtp.accounts.urls")),
-    path("journal/summary/", clinician_summary, name="clinician_summary"),  # guide: it reads the journal
+    # The clinician's summary is guide's (it reads the journal), at the journal's address.
+    path("journal/summary/", clinician_summary, name="clinician_summary"),
     path("", include("backtp.journal.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
