@@ -252,13 +252,24 @@ RETRYABLE = {0, 502, 503, 504}  # what a person (or the timer) tries again after
 @dataclass
 class Attempt:
     at: float  # time.monotonic() when sent
+    done: float  # and when answered
     who: str
     method: str
     path: str
-    status: int
-    upstream: str  # nginx's X-Upstream: which instance answered (two when it moved on)
-    cache: str  # nginx's X-Cache-Status
+    response: Response
     final: bool  # the last attempt of its request (no retry followed)
+
+    @property
+    def status(self) -> int:
+        return self.response.status
+
+    @property
+    def upstream(self) -> str:  # nginx's X-Upstream: which instance answered, or two
+        return self.response.headers.get("x-upstream", "")
+
+    @property
+    def cache(self) -> str:  # nginx's X-Cache-Status
+        return self.response.headers.get("x-cache-status", "")
 
 
 @dataclass
@@ -309,18 +320,8 @@ class Client:
             response = self.send(method, path, body, extra)
             final = response.status not in RETRYABLE or attempt == tries - 1
             if self.attempts is not None:
-                self.attempts.append(
-                    Attempt(
-                        sent,
-                        self.name,
-                        method,
-                        path,
-                        response.status,
-                        response.headers.get("x-upstream", ""),
-                        response.headers.get("x-cache-status", ""),
-                        final,
-                    )
-                )
+                done = time.monotonic()
+                self.attempts.append(Attempt(sent, done, self.name, method, path, response, final))
             if final:
                 return response
             time.sleep(min(2.0, 0.25 * (attempt + 1)))
