@@ -18,7 +18,7 @@ overlaps. Paths use absolute M, L, C and Z commands only.
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -63,7 +63,7 @@ def _reverse(segs: list[Seg]) -> list[Seg]:
     return [(s[0], *reversed(s[1:])) for s in reversed(segs)]
 
 
-def _map(segs: list[Seg], fn) -> list[Seg]:
+def _map(segs: list[Seg], fn: Callable[[Pt], Pt]) -> list[Seg]:
     return [(s[0], *(fn(p) for p in s[1:])) for s in segs]
 
 
@@ -76,11 +76,11 @@ def _bezier_handles(p0: Pt, p1: Pt, p2: Pt, p3: Pt) -> tuple[Pt, Pt]:
     d1, d2, d3 = dist(p0, p1), dist(p1, p2), dist(p2, p3)
     a = 2 * d1 * d1 + 3 * d1 * d2 + d2 * d2
     b = 3 * d1 * (d1 + d2)
-    c1 = tuple((d1 * d1 * p2[i] - d2 * d2 * p0[i] + a * p1[i]) / b for i in (0, 1))
+    x1, y1 = ((d1 * d1 * p2[i] - d2 * d2 * p0[i] + a * p1[i]) / b for i in (0, 1))
     a = 2 * d3 * d3 + 3 * d3 * d2 + d2 * d2
     b = 3 * d3 * (d3 + d2)
-    c2 = tuple((d3 * d3 * p1[i] - d2 * d2 * p3[i] + a * p2[i]) / b for i in (0, 1))
-    return c1, c2
+    x2, y2 = ((d3 * d3 * p1[i] - d2 * d2 * p3[i] + a * p2[i]) / b for i in (0, 1))
+    return (x1, y1), (x2, y2)
 
 
 class _Curve:
@@ -513,6 +513,7 @@ def polygon(d: str, steps: int = 8) -> list[Pt]:
         for s in range(1, steps + 1):
             t = s / steps
             u = 1 - t
+            w: tuple[float, ...]
             if cmd == "Q":
                 w = (u * u, 2 * u * t, t * t)
             else:

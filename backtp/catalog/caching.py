@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
+from typing import Concatenate
 from uuid import uuid4
 
 from django.contrib import messages
@@ -55,7 +56,7 @@ def batched_changes() -> Iterator[None]:
         bump()
 
 
-def cached[T](key: str, build: Callable[[], T | None]) -> T | None:
+def cached[T](key: str, build: Callable[[], T]) -> T:
     """`build()`'s result for this version of the catalogue. None (a page that does
     not exist) is not kept."""
     pages = caches["pages"]
@@ -68,7 +69,9 @@ def cached[T](key: str, build: Callable[[], T | None]) -> T | None:
     return value
 
 
-def public_page[**P](view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
+def public_page[R: HttpRequest, **P](
+    view: Callable[Concatenate[R, P], HttpResponse],
+) -> Callable[Concatenate[R, P], HttpResponse]:
     """For pages that show the catalogue and nothing personal to a visitor without an
     account. Their responses are kept with Django's cache_page (per URL, catalogue
     version and whatever the view varies on, such as htmx's header) and may be kept by
@@ -80,7 +83,7 @@ def public_page[**P](view: Callable[P, HttpResponse]) -> Callable[P, HttpRespons
     shareable = _shareable(csrf_protect(view))
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+    def wrapped(request: R, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         # len() looks at waiting messages without marking them shown.
         if request.user.is_authenticated or len(messages.get_messages(request)):
             response = view(request, *args, **kwargs)
@@ -94,9 +97,11 @@ def public_page[**P](view: Callable[P, HttpResponse]) -> Callable[P, HttpRespons
     return wrapped
 
 
-def _shareable[**P](view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
+def _shareable[R: HttpRequest, **P](
+    view: Callable[Concatenate[R, P], HttpResponse],
+) -> Callable[Concatenate[R, P], HttpResponse]:
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+    def wrapped(request: R, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         response = view(request, *args, **kwargs)
         if response.cookies or response.status_code != 200:
             add_never_cache_headers(response)  # Django's cache then skips it too

@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 
 from backtp.catalog import caching
@@ -8,11 +10,12 @@ class MuscleFilterForm(forms.Form):
     tool = forms.ChoiceField(required=False, label="Tool")
     region = forms.ChoiceField(required=False, label="Where it hurts")
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         tools, regions = caching.cached("filter-choices", _choices)
-        self.fields["tool"].choices = [("", "Any tool"), *tools]
-        self.fields["region"].choices = [("", "Anywhere"), *regions]
+        self.tool_names, self.region_names = dict(tools), dict(regions)
+        cast(forms.ChoiceField, self.fields["tool"]).choices = [("", "Any tool"), *tools]
+        cast(forms.ChoiceField, self.fields["region"]).choices = [("", "Anywhere"), *regions]
 
     def describe(self) -> str:
         """The active filters in words, for the results heading."""
@@ -20,11 +23,9 @@ class MuscleFilterForm(forms.Form):
             return ""
         bits = []
         if region := self.cleaned_data["region"]:
-            bits.append(
-                f"that can send pain to the {dict(self.fields['region'].choices)[region].lower()}"
-            )
+            bits.append(f"that can send pain to the {self.region_names[region].lower()}")
         if tool := self.cleaned_data["tool"]:
-            bits.append(f"with a {dict(self.fields['tool'].choices)[tool].lower()} technique")
+            bits.append(f"with a {self.tool_names[tool].lower()} technique")
         return " ".join(bits)
 
 

@@ -19,12 +19,12 @@ from django.db.models import Q
 from django.urls import reverse
 
 
-class SlugManager(models.Manager):
-    def get_by_natural_key(self, slug: str):
+class SlugManager[M: models.Model](models.Manager[M]):
+    def get_by_natural_key(self, slug: str) -> M:
         return self.get(slug=slug)
 
 
-class SourceManager(models.Manager):
+class SourceManager(models.Manager["Source"]):
     def get_by_natural_key(self, key: str) -> "Source":
         return self.get(key=key)
 
@@ -256,7 +256,7 @@ class TriggerPoint(models.Model):
         return (self.slug,)
 
 
-class ZoneManager(models.Manager):
+class ZoneManager(models.Manager["ReferralZone"]):
     def get_by_natural_key(self, trigger_point: str, region: str) -> "ReferralZone":
         return self.get(trigger_point__slug=trigger_point, region__slug=region)
 
@@ -294,7 +294,8 @@ class ReferralZone(models.Model):
     def natural_key(self) -> tuple[str, str]:
         return (self.trigger_point.slug, self.region.slug)
 
-    natural_key.dependencies = ["catalog.triggerpoint", "catalog.bodyregion"]
+    # natural_key.dependencies, for Django's serializers (mypy allows no function attributes)
+    vars(natural_key)["dependencies"] = ["catalog.triggerpoint", "catalog.bodyregion"]
 
 
 DOSE_FIELDS = ("hold_seconds", "repetitions", "strokes", "minutes_per_side", "times_per_day")
@@ -444,7 +445,7 @@ class Technique(models.Model):
         return text[:1].upper() + text[1:]
 
 
-class StepManager(models.Manager):
+class StepManager(models.Manager["TechniqueStep"]):
     def get_by_natural_key(self, technique: str, number: int) -> "TechniqueStep":
         return self.get(technique__slug=technique, number=number)
 
@@ -472,7 +473,7 @@ class TechniqueStep(models.Model):
     def natural_key(self) -> tuple[str, int]:
         return (self.technique.slug, self.number)
 
-    natural_key.dependencies = ["catalog.technique"]
+    vars(natural_key)["dependencies"] = ["catalog.technique"]
 
 
 class Routine(models.Model):
@@ -513,7 +514,7 @@ class Routine(models.Model):
         return f"up to {self.times_per_day} times a day" if self.times_per_day else ""
 
 
-class RoutineStepManager(models.Manager):
+class RoutineStepManager(models.Manager["RoutineStep"]):
     def get_by_natural_key(self, routine: str, number: int) -> "RoutineStep":
         return self.get(routine__slug=routine, number=number)
 
@@ -579,7 +580,7 @@ class RoutineStep(models.Model):
     def natural_key(self) -> tuple[str, int]:
         return (self.routine.slug, self.number)
 
-    natural_key.dependencies = ["catalog.routine", "catalog.technique"]
+    vars(natural_key)["dependencies"] = ["catalog.routine", "catalog.technique"]
 
     def muscles(self) -> list["Muscle"]:
         """The muscles this step works, in catalogue order (uses prefetched points)."""

@@ -42,7 +42,7 @@ def body_map(
     # own {% include %} caches its templates there).
     state = context.render_context.dicts[0]
     with_shapes = _SHAPES_DRAWN not in state
-    state[_SHAPES_DRAWN] = True
+    state[_SHAPES_DRAWN] = True  # type: ignore[assignment]  # stubs say str values; any object fits
     return _render(
         tuple(sorted((zones or {}).items())),
         tuple(sorted(marked or ())),
