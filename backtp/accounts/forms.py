@@ -1,7 +1,10 @@
+from typing import Any, cast
+
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.http import HttpRequest
 
 from backtp.accounts import throttle
 from backtp.accounts.models import User
@@ -28,7 +31,7 @@ class SignupForm(UserCreationForm):
         return email
 
 
-def client_address(request) -> str:
+def client_address(request: HttpRequest | None) -> str:
     """Who is asking. Behind our proxy, REMOTE_ADDR is the proxy itself; the last
     X-Forwarded-For hop is the address the proxy saw (earlier hops are the client's
     own claims and can be forged)."""
@@ -81,12 +84,14 @@ class SettingsForm(forms.ModelForm):
         fields = ("sessions_per_day", "contraindications")
         labels = {"sessions_per_day": "Short sessions a day"}
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         from backtp.catalog.models import RedFlag
 
         super().__init__(*args, **kwargs)
         flags = RedFlag.objects.filter(level=RedFlag.Level.CONTRAINDICATION)
-        self.fields["contraindications"].choices = [(f.slug, f.question) for f in flags]
+        cast(forms.ChoiceField, self.fields["contraindications"]).choices = [
+            (f.slug, f.question) for f in flags
+        ]
 
 
 class DeleteAccountForm(forms.Form):
@@ -94,7 +99,7 @@ class DeleteAccountForm(forms.Form):
         widget=forms.PasswordInput, label="Your password, to confirm it is you"
     )
 
-    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
 

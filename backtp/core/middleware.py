@@ -72,7 +72,8 @@ def report_outage_on_session_save(session: SessionBase) -> None:
                 raise cause from None
             raise
 
-    session.save = save_or_report_outage
+    # This session's own save (an instance attribute); mypy refuses `session.save = ...`.
+    vars(session)["save"] = save_or_report_outage
 
 
 class database_unavailable:  # noqa: N801 - named like the function middleware beside it

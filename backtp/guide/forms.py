@@ -1,5 +1,7 @@
 """One form per questionnaire step. Unknown values are invalid choices, so tampering gets a 400."""
 
+from typing import Any, cast
+
 from django import forms
 
 from backtp.catalog.models import AggravatingActivity, BodyRegion, RedFlag
@@ -30,7 +32,7 @@ POSITIONS = [
 class SafetyForm(forms.Form):
     """Every red flag as a required yes/no question, emergencies first."""
 
-    def __init__(self, *args: object, flags: list[RedFlag], **kwargs: object) -> None:
+    def __init__(self, *args: Any, flags: list[RedFlag], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.flags = flags
         for flag in flags:
@@ -75,12 +77,12 @@ class BodyMapForm(forms.Form):
     )
     worst = forms.ChoiceField(required=False)
 
-    def __init__(self, *args: object, regions: list[BodyRegion], **kwargs: object) -> None:
+    def __init__(self, *args: Any, regions: list[BodyRegion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.region_list = regions
         choices = [(region.slug, region.name) for region in regions]
-        self.fields["regions"].choices = choices
-        self.fields["worst"].choices = [("", "Not sure"), *choices]
+        cast(forms.ChoiceField, self.fields["regions"]).choices = choices
+        cast(forms.ChoiceField, self.fields["worst"]).choices = [("", "Not sure"), *choices]
         for region in regions:
             self.fields[f"intensity-{region.slug}"] = forms.ChoiceField(
                 choices=INTENSITIES,
@@ -88,8 +90,9 @@ class BodyMapForm(forms.Form):
                 label=f"How bad is your {region.name.lower()}, from 0 to 10?",
             )
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         marked = cleaned.get("regions") or []
         worst = cleaned.get("worst") or ""
         if worst and worst not in marked:
@@ -113,9 +116,9 @@ class FeelForm(forms.Form):
     )
     activities = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["activities"].choices = list(
+        cast(forms.ChoiceField, self.fields["activities"]).choices = list(
             AggravatingActivity.objects.values_list("slug", "name")
         )
 

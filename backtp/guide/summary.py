@@ -2,11 +2,12 @@
 beside the journal's progress. In guide, which may read the journal; never the reverse."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from backtp.accounts.http import AuthenticatedHttpRequest
 from backtp.catalog.bodymap import REGION_NAMES
 from backtp.guide.models import Assessment
 from backtp.journal.journal_views import progress_context
@@ -16,7 +17,7 @@ from backtp.journal.models import TreatmentSession
 @never_cache
 @login_required
 @require_GET
-def clinician_summary(request: HttpRequest) -> HttpResponse:
+def clinician_summary(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = progress_context(request.user)
     assessment = Assessment.objects.filter(user=request.user).first()
     context["assessment"] = assessment

@@ -21,15 +21,17 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _home_body() -> str:
     """The home page's catalogue-only body, rendered once per catalogue version."""
-    featured = Muscle.objects.filter(slug__in=FEATURED_MUSCLES, professional_only=False)
-    featured = sorted(featured, key=lambda muscle: FEATURED_MUSCLES.index(muscle.slug))
+    featured = sorted(
+        Muscle.objects.filter(slug__in=FEATURED_MUSCLES, professional_only=False),
+        key=lambda muscle: FEATURED_MUSCLES.index(muscle.slug),
+    )
     example = (
         TriggerPoint.objects.select_related("muscle", "region")
         .prefetch_related("zones__region")
         .filter(slug=EXAMPLE_POINT)
         .first()
     )
-    context = {"featured": featured, "example": example}
+    context: dict[str, object] = {"featured": featured, "example": example}
     if example:
         context["example_zones"] = {zone.region.slug: zone.kind for zone in example.zones.all()}
     return render_to_string("pages/home.html#body", context)

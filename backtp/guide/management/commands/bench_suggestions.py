@@ -13,6 +13,7 @@ import statistics
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -123,6 +124,18 @@ def replace_section(text: str, section: str) -> str:
     return text.rstrip("\n") + "\n\n" + section
 
 
+class Row(TypedDict):
+    """One catalogue's timings, for the table and docs/benchmarks.md."""
+
+    label: str
+    points: int
+    runs: int
+    median: float
+    p95: float
+    target: float
+    ok: bool
+
+
 class Command(BaseCommand):
     help = (
         "Time the suggestion engine (median and p95 in ms) on the real catalogue and on one "
@@ -145,7 +158,7 @@ class Command(BaseCommand):
         if not real.points:
             raise CommandError("The catalogue is empty: run `manage.py load_catalog` first.")
         large = scaled(real, SCALE)
-        rows = []
+        rows: list[Row] = []
         for label, catalogue, runs in (
             ("real", real, repeat),
             (f"{SCALE}x", large, repeat_large),
@@ -184,7 +197,7 @@ class Command(BaseCommand):
         if failed:
             raise CommandError(f"Suggestion engine target missed: {', '.join(failed)}")
 
-    def section(self, rows: list[dict]) -> str:
+    def section(self, rows: list[Row]) -> str:
         machine = (
             f"{platform.platform()}, {platform.machine()}, {os.cpu_count()} CPUs; "
             f"{platform.python_implementation()} {platform.python_version()}"
