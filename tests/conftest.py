@@ -4,16 +4,62 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.apps import apps
+from django.core.cache import caches
 from django.core.management import call_command
-from django.test import override_settings
+from django.db import connection
+from django.db.models.signals import post_migrate
+from django.test import Client, override_settings
+from hypothesis import settings as hypothesis_settings
 
 from scripts.rig import CHROMIUM, CHROMIUM_ARGS
+from tests.factories import UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # tests make around it are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 REQUIRE_BROWSER = os.environ.get("BACKTP_REQUIRE_BROWSER") == "1"
+REQUIRE_SHARED = os.environ.get("BACKTP_REQUIRE_SHARED") == "1"
+
+# ../shared, beside the repository: the seed documents and the domain reference. CI and
+# developers' machines have it; a fresh clone does not.
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+# Hypothesis: a quick look on every run, a long one with `make fuzz` (HYPOTHESIS_PROFILE=long).
+hypothesis_settings.register_profile("quick", max_examples=20, deadline=None)
+hypothesis_settings.register_profile("long", max_examples=300, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
+
+
+# ../shared --------------------------------------------------------------------
+
+
+def shared(relative: str, what: str) -> Path:
+    """A file or folder of ../shared; the test skips when it is missing (a fresh clone),
+    and fails instead when BACKTP_REQUIRE_SHARED=1 (CI)."""
+    path = SHARED / relative
+    if not (path.is_file() or (path.is_dir() and any(path.iterdir()))):
+        message = f"needs ../shared/{relative} ({what}); CI provides it"
+        if REQUIRE_SHARED:
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_documents() -> list[Path]:
+    """The source documents the catalogue was written from, ../shared/seeds/*.txt."""
+    return sorted(shared("seeds", "the source documents").glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def domain_reference() -> str:
+    """The text of the domain reference, ../shared/domain/reference.md."""
+    return shared("domain/reference.md", "the domain reference").read_text(encoding="utf-8")
+
+
+# Settings and caches -----------------------------------------------------------
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -35,31 +81,90 @@ def _fast_password_hashing() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> Iterator[None]:
-    """Login-failure counts and other cached values never leak between tests."""
-    from django.core.cache import cache
-
-    from backtp import pagecache
-    from backtp.catalog import caching
-
-    cache.clear()
-    caching.in_process.clear()
-    caching.forget_version()
-    pagecache.clear()
+    """Login-failure counts, cached pages and other cached values never leak between tests."""
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
-    caching.in_process.clear()
-    pagecache.clear()
+    for cache in caches.all():
+        cache.clear()
+
+
+# The catalogue -----------------------------------------------------------------
+
+
+def load_catalogue() -> None:
+    call_command("load_catalog", verbosity=0)
+
+
+def catalogue_is_loaded() -> bool:
+    return apps.get_model("catalog", "BodyRegion").objects.exists()
+
+
+def reload_after_flush(**kwargs: object) -> None:
+    """A transactional test (transactional_db, live_server, the browser tests) ends by
+    flushing the database, and the flush sends post_migrate: load the catalogue again,
+    so that whatever runs next finds it."""
+    load_catalogue()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker) -> Iterator[None]:
+    """pytest-django's test database with the real catalogue loaded once: each `db` test
+    rolls back to it, and after each flush it is loaded again."""
+    with django_db_blocker.unblock():
+        load_catalogue()
+    catalog_app = apps.get_app_config("catalog")
+    post_migrate.connect(reload_after_flush, sender=catalog_app, dispatch_uid="tests-catalogue")
+    yield
+    post_migrate.disconnect(sender=catalog_app, dispatch_uid="tests-catalogue")
 
 
 @pytest.fixture
 def catalog(db: None) -> None:
-    """The real catalogue from fixtures/."""
-    call_command("load_catalog", verbosity=0)
+    """The real catalogue from fixtures/ (loaded once per session, see django_db_setup)."""
+    if not catalogue_is_loaded():
+        load_catalogue()
 
 
 @pytest.fixture
 def live_catalog(transactional_db: None) -> None:
-    call_command("load_catalog", verbosity=0)
+    """The real catalogue, committed, for the live server and the browser."""
+    if not catalogue_is_loaded():
+        load_catalogue()
+
+
+@pytest.fixture
+def empty_catalog(db: None) -> None:
+    """No catalogue at all, for tests that build their own with the factories. The real
+    one is deleted inside the test's transaction and comes back when it rolls back.
+
+    Plain DELETEs: the ORM would send signals for each of the thousand-odd rows, which
+    takes seconds. Foreign keys are checked at commit, which never comes."""
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            if table.startswith("catalog_"):
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+
+
+# People ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def person(db: None):
+    """Someone with an account; their password is tests.factories.PASSWORD."""
+    return UserFactory()
+
+
+@pytest.fixture
+def other_person(db: None):
+    return UserFactory()
+
+
+@pytest.fixture
+def person_client(client: Client, person) -> Client:
+    """The test client, logged in as `person`."""
+    client.force_login(person)
+    return client
 
 
 # Browser tests ---------------------------------------------------------------

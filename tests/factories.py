@@ -1,10 +1,11 @@
-"""factory-boy factories for every catalogue model."""
+"""factory-boy factories for every catalogue model, and for people."""
 
 from decimal import Decimal
 
 import factory
 from factory.django import DjangoModelFactory
 
+from backtp.accounts.models import User
 from backtp.catalog.models import (
     AggravatingActivity,
     BodyRegion,
@@ -17,6 +18,20 @@ from backtp.catalog.models import (
     TechniqueStep,
     TriggerPoint,
 )
+
+# Every UserFactory person's password, for the tests that log in with it.
+PASSWORD = "pw-person-12345"
+
+
+class UserFactory(DjangoModelFactory):
+    """Someone with an account: person1, person1@example.com, ... and PASSWORD."""
+
+    class Meta:
+        model = User
+
+    username = factory.Sequence(lambda n: f"person{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
+    password = factory.django.Password(PASSWORD)
 
 
 class SourceFactory(DjangoModelFactory):

@@ -2,7 +2,6 @@
 
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -18,8 +17,6 @@ from backtp.catalog.models import (
 )
 
 pytestmark = pytest.mark.django_db
-
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "domain" / "reference.md"
 
 MUSCLES = [
     "quadratus-lumborum",
@@ -84,10 +81,9 @@ REFERENCE_ESSENTIAL = {
 }
 
 
-def canonical_region_slugs() -> set[str]:
+def canonical_region_slugs(reference: str) -> set[str]:
     """Parse section 1 of the domain reference: 16 bilateral parts and 3 midline regions."""
-    text = REFERENCE.read_text()
-    section = text.split("## 1.")[1].split("## 2.")[0]
+    section = reference.split("## 1.")[1].split("## 2.")[0]
     parts = re.findall(r"^\| ([a-z-]+) \| (?:back|front|side) \|", section, re.MULTILINE)
     midline = re.findall(r"`([a-z-]+)`", section.split("Midline:")[1])
     return {f"{side}-{part}" for part in parts for side in ("left", "right")} | set(midline)
@@ -200,15 +196,17 @@ def test_every_object_cites_a_source(catalog, model) -> None:
     assert not unsourced.exists(), [str(obj) for obj in unsourced[:5]]
 
 
-def test_regions_are_exactly_the_canonical_35_and_all_on_the_body_map(catalog) -> None:
+def test_regions_are_exactly_the_canonical_35_and_all_on_the_body_map(
+    catalog, domain_reference
+) -> None:
     slugs = set(BodyRegion.objects.values_list("slug", flat=True))
-    assert slugs == canonical_region_slugs()
+    assert slugs == canonical_region_slugs(domain_reference)
     assert len(slugs) == 35
     assert slugs == set(SHAPES)
 
 
-def test_every_used_region_is_canonical(points) -> None:
-    canonical = canonical_region_slugs()
+def test_every_used_region_is_canonical(points, domain_reference) -> None:
+    canonical = canonical_region_slugs(domain_reference)
     for point in points:
         assert point.region.slug in canonical
         assert {zone.region.slug for zone in point.zones.all()} <= canonical

@@ -36,7 +36,7 @@ def _objects_in_fixtures(model_label: str) -> int:
     )
 
 
-def test_the_catalogue_loads_into_an_empty_database() -> None:
+def test_the_catalogue_loads_into_an_empty_database(empty_catalog) -> None:
     assert all(count == 0 for count in _counts().values())
     call_command("load_catalog", verbosity=0)
     counts = _counts()
@@ -47,22 +47,22 @@ def test_the_catalogue_loads_into_an_empty_database() -> None:
     assert counts["Technique"] == _objects_in_fixtures("catalog.technique")
 
 
+# The session's test database has the catalogue loaded once already (tests/conftest.py).
+
+
 def test_loading_twice_adds_no_duplicates() -> None:
-    call_command("load_catalog", verbosity=0)
     first = _counts()
     call_command("load_catalog", verbosity=0)
     assert _counts() == first
 
 
 def test_loading_again_restores_edited_content_from_the_fixtures() -> None:
-    call_command("load_catalog", verbosity=0)
     Muscle.objects.filter(slug="quadratus-lumborum").update(name="Edited")
     call_command("load_catalog", verbosity=0)
     assert Muscle.objects.get(slug="quadratus-lumborum").name == "Quadratus lumborum"
 
 
-def test_the_first_muscles_have_real_content() -> None:
-    call_command("load_catalog", verbosity=0)
+def test_the_first_muscles_have_real_content(catalog) -> None:
     for slug in ("quadratus-lumborum", "erector-spinae", "gluteus-medius"):
         muscle = Muscle.objects.get(slug=slug)
         assert muscle.trigger_points.count() >= 3, slug

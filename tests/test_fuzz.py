@@ -103,12 +103,12 @@ def _scrape(client: Client) -> tuple[list[str], list[str]]:
 
 
 @pytest.fixture
-def world(catalog, django_user_model):
+def world(catalog, person):
     """A person with saved things, a questionnaire under way, and the forms' vocabulary."""
     from tests.test_guide import complete
     from tests.test_journal import log_session
 
-    ana = django_user_model.objects.create_user("ana", "ana@example.com", "pw-ana-12345")
+    ana = person
     log_session(ana, before=6, after=3)
     scout = Client()
     scout.force_login(ana)
@@ -212,9 +212,8 @@ def send(client: Client, request: dict):
     return client.post(request["url"], request["data"], headers=request["headers"])
 
 
+# How many examples: the Hypothesis profile (tests/conftest.py; `make fuzz` runs long).
 FUZZ = settings(
-    max_examples=200,
-    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
@@ -262,7 +261,7 @@ def _mutations() -> st.SearchStrategy[dict]:
     return mutate()
 
 
-@settings(FUZZ, max_examples=200)
+@FUZZ
 @given(log=_mutations())
 def test_a_mangled_session_log_is_refused_or_stored_whole(catalog, log) -> None:
     from backtp.journal.models import TreatmentSession

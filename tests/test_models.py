@@ -14,7 +14,8 @@ from tests.factories import (
     TriggerPointFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# Each test builds the catalogue it needs with the factories.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_catalog")]
 
 
 def test_a_point_cannot_have_two_zones_in_the_same_region() -> None:

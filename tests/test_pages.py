@@ -4,7 +4,8 @@ from django.test import Client
 
 from tests.factories import MuscleFactory
 
-pytestmark = pytest.mark.django_db
+# Each test builds the catalogue it needs with the factories.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_catalog")]
 
 
 def test_home_explains_backtp_and_links_onwards(client: Client) -> None:

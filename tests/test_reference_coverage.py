@@ -2,7 +2,6 @@
 
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -10,7 +9,6 @@ from backtp.catalog.models import Routine, Technique
 
 pytestmark = pytest.mark.django_db
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "domain" / "reference.md"
 SEED = {
     "000": "000_8cb7dea9feb47feb.txt",
     "001": "001_83efa0136990b797.txt",
@@ -92,13 +90,15 @@ ROUTINES = {
 }
 
 
-def reference_rows() -> list[tuple[str, str]]:
-    section = REFERENCE.read_text().split("## 3.")[1].split("## 4.")[0]
+def reference_rows(reference: str) -> list[tuple[str, str]]:
+    section = reference.split("## 3.")[1].split("## 4.")[0]
     return re.findall(r"^\| (\d{3}) \| ([^|]+?) \|", section, re.MULTILINE)
 
 
-def test_the_mapping_follows_the_reference_table_row_by_row() -> None:
-    assert reference_rows() == [(seed, muscle) for seed, muscle, _, _ in TECHNIQUE_ROWS]
+def test_the_mapping_follows_the_reference_table_row_by_row(domain_reference) -> None:
+    assert reference_rows(domain_reference) == [
+        (seed, muscle) for seed, muscle, _, _ in TECHNIQUE_ROWS
+    ]
 
 
 @pytest.mark.parametrize(("seed", "muscle", "slug", "facts"), TECHNIQUE_ROWS)
@@ -111,11 +111,11 @@ def test_each_row_exists_with_its_facts_and_its_source(catalog, seed, muscle, sl
     assert obj.sources.filter(key=SEED[seed]).exists(), f"{slug} does not cite seed {seed}"
 
 
-def test_the_ready_made_routines_exist_and_credit_their_seed(catalog) -> None:
+def test_the_ready_made_routines_exist_and_credit_their_seed(catalog, domain_reference) -> None:
     for seed, slug in ROUTINES.items():
         routine = Routine.objects.get(slug=slug)
         assert routine.sources.filter(key=SEED[seed]).exists()
-    section = REFERENCE.read_text().split("## 4.")[1].split("## 5.")[0]
+    section = domain_reference.split("## 4.")[1].split("## 5.")[0]
     assert len(re.findall(r"^- seed \d{3}", section, re.MULTILINE)) == len(ROUTINES)
 
 

@@ -3,7 +3,8 @@ from django.test import Client
 
 from tests.factories import BodyRegionFactory, MuscleFactory, TechniqueFactory, TriggerPointFactory
 
-pytestmark = pytest.mark.django_db
+# Each test builds the catalogue it needs with the factories.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_catalog")]
 
 
 @pytest.fixture
