@@ -10,7 +10,7 @@ find_python = for p in python3.13 python3.12 python3; do \
 	ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V | tail -n 1
 PYTHON ?= $(shell $(find_python))
 
-.PHONY: install run serve test lint pytest ci migrations-check screenshots docker-lint clean bench loadtest faulttest jstest
+.PHONY: install run serve test lint pytest ci migrations-check screenshots docker-lint clean bench loadtest faulttest fuzz jstest
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "backtp needs Python 3.12 or newer (python3.13 or python3.12 on PATH)"; exit 1; }
@@ -43,6 +43,10 @@ jstest:
 	node --test tests/js/*.test.mjs
 
 test: lint pytest jstest
+
+# The fuzz tests at length: Hypothesis's "long" profile (tests/conftest.py), 300 examples each.
+fuzz: install
+	HYPOTHESIS_PROFILE=long $(BIN)/pytest tests/test_fuzz.py
 
 migrations-check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
