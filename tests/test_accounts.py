@@ -7,15 +7,9 @@ from django.core import mail
 from django.test import Client
 
 from backtp.accounts.models import User
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "plum-kettle-orbit-42"
-
-
-@pytest.fixture
-def ana(django_user_model) -> User:
-    return django_user_model.objects.create_user("ana", "ana@example.com", PASSWORD)
 
 
 def test_signing_up_creates_the_account_and_logs_in(client: Client) -> None:
@@ -74,12 +68,12 @@ def test_weak_passwords_are_refused_with_the_reason(client: Client, password, me
     assert not User.objects.filter(username="eve").exists()
 
 
-def test_an_email_can_have_only_one_account(client: Client, ana) -> None:
+def test_an_email_can_have_only_one_account(client: Client, person) -> None:
     response = client.post(
         "/accounts/signup/",
         {
             "username": "ana2",
-            "email": "ANA@example.com",
+            "email": person.email.upper(),
             "password1": PASSWORD,
             "password2": PASSWORD,
         },
@@ -88,8 +82,8 @@ def test_an_email_can_have_only_one_account(client: Client, ana) -> None:
     assert "An account with this email already exists." in response.content.decode()
 
 
-def test_logging_in_and_out(client: Client, ana) -> None:
-    response = client.post("/accounts/login/", {"username": "ana", "password": PASSWORD})
+def test_logging_in_and_out(client: Client, person) -> None:
+    response = client.post("/accounts/login/", {"username": person.username, "password": PASSWORD})
     assert response.status_code == 302
     html = client.get("/").content.decode()
     assert "Journal" in html and "Log out" in html
@@ -98,8 +92,8 @@ def test_logging_in_and_out(client: Client, ana) -> None:
     assert "Log in" in client.get("/").content.decode()
 
 
-def test_a_wrong_password_is_a_400_with_a_message(client: Client, ana) -> None:
-    response = client.post("/accounts/login/", {"username": "ana", "password": "nope"})
+def test_a_wrong_password_is_a_400_with_a_message(client: Client, person) -> None:
+    response = client.post("/accounts/login/", {"username": person.username, "password": "nope"})
     assert response.status_code == 400
     assert "enter a correct username and password" in response.content.decode()
 
@@ -112,58 +106,70 @@ def _fail(client: Client, username: str, times: int, address: str = "10.0.0.1") 
         assert response.status_code == 400
 
 
-def test_five_failures_lock_the_account_even_for_the_right_password(client: Client, ana) -> None:
-    _fail(client, "ana", 5)
+def test_five_failures_lock_the_account_even_for_the_right_password(client: Client, person) -> None:
+    _fail(client, person.username, 5)
     response = client.post(
-        "/accounts/login/", {"username": "ana", "password": PASSWORD}, REMOTE_ADDR="10.0.0.9"
+        "/accounts/login/",
+        {"username": person.username, "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.9",
     )
     assert response.status_code == 429
     assert "Too many failed attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
-def test_five_failures_from_one_address_lock_that_address(client: Client, ana) -> None:
+def test_five_failures_from_one_address_lock_that_address(client: Client, person) -> None:
     for name in ("x1", "x2", "x3", "x4", "x5"):
         _fail(client, name, 1, address="10.0.0.2")
     response = client.post(
-        "/accounts/login/", {"username": "ana", "password": PASSWORD}, REMOTE_ADDR="10.0.0.2"
+        "/accounts/login/",
+        {"username": person.username, "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.2",
     )
     assert response.status_code == 429
     other = client.post(
-        "/accounts/login/", {"username": "ana", "password": PASSWORD}, REMOTE_ADDR="10.0.0.3"
+        "/accounts/login/",
+        {"username": person.username, "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.3",
     )
     assert other.status_code == 302
 
 
-def test_four_failures_then_success_clears_the_account_count(client: Client, ana) -> None:
-    _fail(client, "ana", 4)
+def test_four_failures_then_success_clears_the_account_count(client: Client, person) -> None:
+    _fail(client, person.username, 4)
     assert (
-        client.post("/accounts/login/", {"username": "ana", "password": PASSWORD}).status_code
+        client.post(
+            "/accounts/login/", {"username": person.username, "password": PASSWORD}
+        ).status_code
         == 302
     )
     client.post("/accounts/logout/")
-    _fail(client, "ana", 4, address="10.0.0.5")
+    _fail(client, person.username, 4, address="10.0.0.5")
     response = client.post(
-        "/accounts/login/", {"username": "ana", "password": PASSWORD}, REMOTE_ADDR="10.0.0.6"
+        "/accounts/login/",
+        {"username": person.username, "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.6",
     )
     assert response.status_code == 302
 
 
-def test_the_lock_lifts_after_fifteen_minutes(client: Client, ana, monkeypatch) -> None:
+def test_the_lock_lifts_after_fifteen_minutes(client: Client, person, monkeypatch) -> None:
     import django.core.cache.backends.locmem as locmem
 
-    _fail(client, "ana", 5)
+    _fail(client, person.username, 5)
     real_time = locmem.time.time
     monkeypatch.setattr(locmem.time, "time", lambda: real_time() + 15 * 60 + 1)
     response = client.post(
-        "/accounts/login/", {"username": "ana", "password": PASSWORD}, REMOTE_ADDR="10.0.0.7"
+        "/accounts/login/",
+        {"username": person.username, "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.7",
     )
     assert response.status_code == 302
 
 
-def test_changing_the_password_needs_the_old_one(client: Client, ana) -> None:
+def test_changing_the_password_needs_the_old_one(client: Client, person) -> None:
     assert client.get("/accounts/password/change/")["Location"].startswith("/accounts/login/")
-    client.force_login(ana)
+    client.force_login(person)
     new = "quince-lantern-harbour-7"
     bad = client.post(
         "/accounts/password/change/",
@@ -174,12 +180,12 @@ def test_changing_the_password_needs_the_old_one(client: Client, ana) -> None:
         "/accounts/password/change/",
         {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
     )
-    ana.refresh_from_db()
-    assert ana.check_password(new)
+    person.refresh_from_db()
+    assert person.check_password(new)
 
 
-def test_resetting_a_forgotten_password_by_email(client: Client, ana) -> None:
-    response = client.post("/accounts/password/reset/", {"email": "ana@example.com"})
+def test_resetting_a_forgotten_password_by_email(client: Client, person) -> None:
+    response = client.post("/accounts/password/reset/", {"email": person.email})
     assert response["Location"] == "/accounts/password/reset/sent/"
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -189,8 +195,8 @@ def test_resetting_a_forgotten_password_by_email(client: Client, ana) -> None:
     new = "quince-lantern-harbour-7"
     done = client.post(form_url, {"new_password1": new, "new_password2": new})
     assert done["Location"] == "/accounts/password/reset/done/"
-    ana.refresh_from_db()
-    assert ana.check_password(new)
+    person.refresh_from_db()
+    assert person.check_password(new)
     assert "expired" in client.get(link, follow=True).content.decode()
 
 
@@ -202,7 +208,7 @@ def test_a_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client: 
     assert mail.outbox == []
 
 
-def test_behind_the_proxy_each_client_address_is_counted_apart(client: Client, ana, settings):
+def test_behind_the_proxy_each_client_address_is_counted_apart(client: Client, person, settings):
     """Behind the load balancer every request comes from its address: the client's
     own is the last X-Forwarded-For hop, and only that address gets locked."""
     settings.BEHIND_PROXY = True
@@ -223,7 +229,7 @@ def test_behind_the_proxy_each_client_address_is_counted_apart(client: Client, a
     assert locked.status_code == 429
     other = client.post(
         "/accounts/login/",
-        {"username": "ana", "password": PASSWORD},
+        {"username": person.username, "password": PASSWORD},
         REMOTE_ADDR="10.0.0.2",
         headers={"X-Forwarded-For": "198.51.100.4"},
     )

@@ -6,6 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from backtp.catalog.models import Muscle, TriggerPoint
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +23,8 @@ CATALOG_MODELS = [
 
 
 @pytest.fixture
-def editor(client: Client, django_user_model) -> Client:
-    user = django_user_model.objects.create_superuser("editor", "editor@example.com", "pw")
-    client.force_login(user)
+def editor(client: Client) -> Client:
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
     return client
 
 

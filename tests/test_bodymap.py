@@ -432,13 +432,12 @@ def _document_ids_and_references(html: str) -> tuple[list[str], list[str]]:
 
 @pytest.mark.django_db
 def test_every_page_with_maps_draws_the_shapes_once_and_every_map_finds_them(
-    client, catalog, django_user_model
+    person_client, catalog
 ):
     from backtp.catalog.models import Muscle, Technique
     from tests.test_guide import complete
 
-    user = django_user_model.objects.create_user("ana", "ana@example.com", "a long passphrase")
-    client.force_login(user)
+    client = person_client
     results = complete(client, regions=("right-flank", "right-lower-buttock", "sacrum"))
     results_url = results.headers.get("Location") or results.request["PATH_INFO"]
     pages = [

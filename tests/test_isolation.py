@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.factories import UserFactory
 from tests.test_journal import log_session
 
 pytestmark = pytest.mark.django_db
@@ -33,11 +34,10 @@ def test_the_walk_finds_the_journal_detail() -> None:
     assert owned_id_urls() == ["journal:session_detail"]
 
 
-def test_no_url_shows_another_persons_session(client: Client, catalog, django_user_model):
+def test_no_url_shows_another_persons_session(client: Client, catalog, person, other_person):
     from django.urls import reverse
 
-    ana = django_user_model.objects.create_user("ana", password="x")
-    bob = django_user_model.objects.create_user("bob", password="x")
+    ana, bob = person, other_person
     theirs = log_session(bob, before=9, after=1)
     client.force_login(ana)
     for name in owned_id_urls():
@@ -88,7 +88,7 @@ def _arguments(pattern, theirs: dict) -> dict[str, object]:
 
 
 def test_walking_every_url_with_someone_elses_objects_reaches_none_of_them(
-    client: Client, catalog, django_user_model
+    client: Client, catalog, other_person
 ) -> None:
     """Bob, logged in, requests every URL of the app and the admin with Ana's ids in
     it, by GET and by POST: he sees none of her data and changes none of it."""
@@ -98,8 +98,8 @@ def test_walking_every_url_with_someone_elses_objects_reaches_none_of_them(
     from backtp.guide.models import Assessment
     from tests.test_guide import complete
 
-    ana = django_user_model.objects.create_user("ana", "ana.secret@example.com", "pw-ana-12345")
-    bob = django_user_model.objects.create_user("bob", "bob@example.com", "pw-bob-12345")
+    ana = UserFactory(email="ana.secret@example.com")
+    bob = other_person
     session = log_session(ana, before=9, after=1)
     type(session).objects.filter(pk=session.pk).update(note=SECRET_NOTE)
     owner = Client()

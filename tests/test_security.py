@@ -16,6 +16,7 @@ import pytest
 from django.test import Client
 from django.urls import get_resolver, reverse
 
+from tests.factories import PASSWORD, UserFactory
 from tests.test_guide import complete
 from tests.test_isolation import _patterns
 from tests.test_journal import log_session
@@ -189,15 +190,14 @@ def _assert_security_headers(url: str, response) -> None:
     assert set(policy.values()) == {"()"}, url
 
 
-def test_every_page_sends_the_security_headers(prod_client: Client, catalog, django_user_model):
-    ana = django_user_model.objects.create_user("ana", "ana@example.com", "pw-ana-12345")
-    log_session(ana, before=6, after=3)
+def test_every_page_sends_the_security_headers(prod_client: Client, catalog, person):
+    log_session(person, before=6, after=3)
     complete(prod_client)
     checked = []
     for who in ("anonymous", "logged in"):
         if who == "logged in":
-            prod_client.force_login(ana)
-        for url in _page_urls(ana):
+            prod_client.force_login(person)
+        for url in _page_urls(person):
             response = prod_client.get(url)
             assert response.status_code < 500, url
             _assert_security_headers(url, response)
@@ -217,11 +217,11 @@ def test_plain_http_is_redirected_to_https_except_the_health_check(production, s
     assert client.get("/healthz").status_code == 200
 
 
-def test_cookies_are_secure_httponly_and_same_site(prod_client: Client, catalog, django_user_model):
-    django_user_model.objects.create_user("ana", "ana@example.com", "pw-ana-12345")
+def test_cookies_are_secure_httponly_and_same_site(prod_client: Client, catalog):
+    ana = UserFactory()  # hashed with production's hashers, as prod_client set them
     prod_client.get(reverse("accounts:login"))
     response = prod_client.post(
-        reverse("accounts:login"), {"username": "ana", "password": "pw-ana-12345"}
+        reverse("accounts:login"), {"username": ana.username, "password": PASSWORD}
     )
     assert response.status_code == 302
     for name in ("sessionid", "csrftoken"):
@@ -231,24 +231,22 @@ def test_cookies_are_secure_httponly_and_same_site(prod_client: Client, catalog,
         assert cookie["samesite"] == "Lax", name
 
 
-def test_passwords_are_hashed_with_argon2(production, settings, db, django_user_model) -> None:
+def test_passwords_are_hashed_with_argon2(production, settings, db) -> None:
     settings.PASSWORD_HASHERS = production["PASSWORD_HASHERS"]
-    user = django_user_model.objects.create_user("ana", "ana@example.com", "pw-ana-12345")
+    user = UserFactory()
     assert user.password.startswith("argon2$argon2id$")
-    assert Client().login(username="ana", password="pw-ana-12345")
+    assert Client().login(username=user.username, password=PASSWORD)
 
 
-def test_an_old_pbkdf2_hash_is_upgraded_to_argon2_at_login(production, settings, db):
-    from django.contrib.auth import get_user_model
+def test_an_old_pbkdf2_hash_is_upgraded_to_argon2_at_login(production, settings, person):
     from django.contrib.auth.hashers import make_password
 
     settings.PASSWORD_HASHERS = production["PASSWORD_HASHERS"]
-    user = get_user_model().objects.create(
-        username="old", password=make_password("pw-old-12345", hasher="pbkdf2_sha256")
-    )
-    assert Client().login(username="old", password="pw-old-12345")
-    user.refresh_from_db()
-    assert user.password.startswith("argon2$")
+    person.password = make_password(PASSWORD, hasher="pbkdf2_sha256")  # saved years ago
+    person.save()
+    assert Client().login(username=person.username, password=PASSWORD)
+    person.refresh_from_db()
+    assert person.password.startswith("argon2$")
 
 
 # The admin's address ---------------------------------------------------------------
@@ -282,7 +280,7 @@ def test_a_malformed_admin_url_refuses_to_start(value: str) -> None:
 # Login throttling through a shared Redis cache ---------------------------------------
 
 
-def test_login_throttling_is_shared_through_redis(settings, db, django_user_model) -> None:
+def test_login_throttling_is_shared_through_redis(settings, person) -> None:
     """Two app servers with REDIS_URL share the failure count: five failures on one
     lock the account on the other."""
     settings.CACHES = {
@@ -295,15 +293,15 @@ def test_login_throttling_is_shared_through_redis(settings, db, django_user_mode
     from django.core.cache import cache
 
     cache.clear()
-    django_user_model.objects.create_user("ana", "ana@example.com", "pw-ana-12345")
     url = reverse("accounts:login")
     first, second = Client(), Client()  # think of them as two servers behind a balancer
     try:
         for attempt in range(5):
             client = first if attempt % 2 else second
-            assert client.post(url, {"username": "ana", "password": "wrong"}).status_code == 400
+            login = {"username": person.username, "password": "wrong"}
+            assert client.post(url, login).status_code == 400
         response = Client().post(
-            url, {"username": "ana", "password": "pw-ana-12345"}, REMOTE_ADDR="10.0.0.9"
+            url, {"username": person.username, "password": PASSWORD}, REMOTE_ADDR="10.0.0.9"
         )
         assert response.status_code == 429
         assert "Too many" in response.content.decode()

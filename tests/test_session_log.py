@@ -7,10 +7,9 @@ import pytest
 from django.test import Client
 
 from backtp.journal.models import TreatmentSession
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "plum-kettle-orbit-42"
 
 
 def payload(**changes: object) -> dict:
@@ -70,14 +69,15 @@ def test_a_retry_or_double_submit_stores_it_exactly_once(client: Client, catalog
     assert TreatmentSession.objects.get().steps.count() == 2
 
 
-def test_someone_elses_id_is_a_conflict(client: Client, catalog, django_user_model) -> None:
+def test_someone_elses_id_is_a_conflict(
+    person_client: Client, catalog, person, other_person
+) -> None:
     data = payload()
-    client.force_login(django_user_model.objects.create_user("ana", password="x"))
-    post(client, data)
+    post(person_client, data)
     other = Client()
-    other.force_login(django_user_model.objects.create_user("bo", password="x"))
+    other.force_login(other_person)
     assert post(other, data).status_code == 409
-    assert TreatmentSession.objects.get().user.username == "ana"
+    assert TreatmentSession.objects.get().user == person
 
 
 @pytest.mark.parametrize(
@@ -125,16 +125,14 @@ def test_a_session_saved_logged_out_is_attached_after_signup(client: Client, cat
 
 
 def test_a_session_saved_logged_out_is_attached_after_login(
-    client: Client, catalog, django_user_model
+    client: Client, catalog, person
 ) -> None:
-    django_user_model.objects.create_user("di", "di@example.com", PASSWORD)
     data = payload()
     post(client, data)
-    client.post("/accounts/login/", {"username": "di", "password": PASSWORD})
-    assert TreatmentSession.objects.get(pk=data["id"]).user.username == "di"
+    client.post("/accounts/login/", {"username": person.username, "password": PASSWORD})
+    assert TreatmentSession.objects.get(pk=data["id"]).user == person
 
 
-def test_a_logged_in_save_belongs_to_the_person(client: Client, catalog, django_user_model):
-    client.force_login(django_user_model.objects.create_user("ed", password="x"))
-    assert post(client, payload()).json()["saved_to_account"] is True
-    assert TreatmentSession.objects.get().user.username == "ed"
+def test_a_logged_in_save_belongs_to_the_person(person_client: Client, catalog, person):
+    assert post(person_client, payload()).json()["saved_to_account"] is True
+    assert TreatmentSession.objects.get().user == person

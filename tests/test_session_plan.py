@@ -85,15 +85,14 @@ def test_bad_plan_edits_are_refused_clearly(client: Client, catalog, url, data, 
 
 
 def test_a_logged_in_persons_plan_is_kept_in_the_database(
-    client: Client, catalog, django_user_model
+    person_client: Client, catalog, person
 ) -> None:
-    user = django_user_model.objects.create_user("ana", password="x")
-    client.force_login(user)
+    client = person_client
     client.post("/session/plan/from-routine/three-step-programme/")
-    assert PlanStep.objects.filter(user=user).count() == 5
+    assert PlanStep.objects.filter(user=person).count() == 5
     client.logout()
     assert "Your plan is empty" in client.get("/session/plan/").content.decode()
-    client.force_login(user)
+    client.force_login(person)
     assert "Both fists on the glute overlap point" in client.get("/session/plan/").content.decode()
 
 
