@@ -34,6 +34,12 @@ def test_the_walk_finds_the_journal_detail() -> None:
     assert owned_id_urls() == ["journal:session_detail"]
 
 
+def body_of(response) -> str:
+    """The whole body, streamed (the exports) or not."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode(errors="replace")
+
+
 def test_no_url_shows_another_persons_session(client: Client, catalog, person, other_person):
     from django.urls import reverse
 
@@ -43,7 +49,7 @@ def test_no_url_shows_another_persons_session(client: Client, catalog, person, o
     for name in owned_id_urls():
         assert client.get(reverse(name, args=[theirs.pk])).status_code == 404, name
     for url in ("/journal/", "/journal/progress/", "/journal/summary/", "/accounts/export.json"):
-        body = client.get(url).content.decode()
+        body = body_of(client.get(url))
         assert str(theirs.pk) not in body and "9 → 1" not in body, url
     client.force_login(bob)
     assert client.get(reverse("journal:session_detail", args=[theirs.pk])).status_code == 200
@@ -124,7 +130,7 @@ def test_walking_every_url_with_someone_elses_objects_reaches_none_of_them(
         url = reverse(name, kwargs=_arguments(pattern, theirs))
         for method in ("get", "post"):
             response = getattr(client, method)(url)
-            body = response.content.decode(errors="replace") if not response.streaming else ""
+            body = body_of(response)
             assert SECRET_NOTE not in body, (method, url)
             assert "ana.secret@example.com" not in body, (method, url)
             if "session_id" in pattern.pattern.converters:  # hers alone: not found
