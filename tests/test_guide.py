@@ -188,10 +188,9 @@ def test_the_last_step_saves_the_assessment_and_shows_its_results(client: Client
     assert assessment.user is None
 
 
-def test_a_logged_in_persons_assessment_is_theirs(client: Client, catalog, django_user_model):
-    client.force_login(django_user_model.objects.create_user("ana", password="x"))
-    complete(client)
-    assert Assessment.objects.get().user.username == "ana"
+def test_a_logged_in_persons_assessment_is_theirs(person_client: Client, catalog, person):
+    complete(person_client)
+    assert Assessment.objects.get().user == person
 
 
 def test_results_rank_explain_and_match_the_persons_tools(client: Client, catalog) -> None:
@@ -317,13 +316,12 @@ def _without_tokens(response) -> str:
 
 
 def test_deleted_results_are_gone_for_their_owner_and_everyone_else(
-    client: Client, catalog, django_user_model
+    person_client: Client, catalog, person, other_person
 ) -> None:
-    ana = django_user_model.objects.create_user("ana", password="x")
-    client.force_login(ana)
+    client, ana = person_client, person
     location = complete(client)["Location"]
     bob = Client()
-    bob.force_login(django_user_model.objects.create_user("bob", password="x"))
+    bob.force_login(other_person)
     stranger = Client()
     for visitor in (client, bob, stranger):
         for _ in range(2):  # rendered, then from the cache

@@ -18,7 +18,7 @@ from django.db import (
 from django.db.backends.utils import CursorWrapper
 from django.test import Client
 
-from tests.factories import TechniqueFactory
+from tests.factories import PASSWORD, TechniqueFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -169,13 +169,12 @@ REDIS_DOWN = {
 }
 
 
-def test_with_redis_down_people_still_log_in_and_browse(settings, django_user_model) -> None:
+def test_with_redis_down_people_still_log_in_and_browse(settings, person) -> None:
     """Sessions are in the database and pages in each process's memory: with Redis gone
     only login throttling is off (it fails open); nothing answers 500."""
     settings.CACHES = REDIS_DOWN
-    django_user_model.objects.create_user("ana", "ana@example.com", "pw-ana-12345")
     client = Client()
-    response = client.post("/accounts/login/", {"username": "ana", "password": "pw-ana-12345"})
+    response = client.post("/accounts/login/", {"username": person.username, "password": PASSWORD})
     assert response.status_code == 302
     assert client.get("/journal/").status_code == 200
     TechniqueFactory(slug="ball-on-wall", name="Ball on the wall")
