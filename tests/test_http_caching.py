@@ -8,6 +8,7 @@ from django.test import Client
 
 from backtp.accounts.models import User
 from backtp.catalog.models import Muscle
+from tests.factories import PASSWORD
 
 PUBLIC_PAGES = [
     "/",
@@ -83,22 +84,19 @@ def test_a_page_with_a_form_is_never_shared_between_visitors(catalog) -> None:
     assert first.post("/session/plan/add/mf-tennis-ball-wall/").status_code == 302
 
 
-def test_a_page_for_a_logged_in_person_is_personal(catalog) -> None:
-    person = User.objects.create_user("ana", "ana@example.com", "a-long-pass-phrase-1")
-    client = Client()
-    client.force_login(person)
+def test_a_page_for_a_logged_in_person_is_personal(catalog, person_client: Client) -> None:
+    client = person_client
     Client().get("/muscles/")  # a visitor's copy is in the cache
     response = client.get("/muscles/")
     assert {"private", "no-store"} <= cache_control(response)
     assert "Log out" in response.content.decode()
 
 
-def test_a_message_waiting_is_shown_not_cached(catalog) -> None:
+def test_a_message_waiting_is_shown_not_cached(catalog, person) -> None:
     visitor = Client()
     Client().get("/")
-    person = User.objects.create_user("ana", "ana@example.com", "a-long-pass-phrase-1")
     visitor.force_login(person)
-    visitor.post("/accounts/delete/", {"password": "a-long-pass-phrase-1"})
+    visitor.post("/accounts/delete/", {"password": PASSWORD})
     response = visitor.get("/")
     assert "have been deleted" in response.content.decode()
     assert {"private", "no-store"} <= cache_control(response)
@@ -132,10 +130,8 @@ def _personal_urls(person: User) -> list[str]:
     ]
 
 
-def test_personal_pages_are_never_stored(catalog) -> None:
-    person = User.objects.create_user("ana", "ana@example.com", "a-long-pass-phrase-1")
-    client = Client()
-    client.force_login(person)
+def test_personal_pages_are_never_stored(catalog, person, person_client: Client) -> None:
+    client = person_client
     for url in _personal_urls(person):
         response = client.get(url)
         assert response.status_code == 200, url
