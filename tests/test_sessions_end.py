@@ -12,8 +12,8 @@ from django.test import Client
 
 from backtp.accounts.models import User
 from backtp.journal.models import TreatmentSession
+from tests.factories import PASSWORD, UserFactory
 
-PASSWORD = "a-long-pass-phrase-1"
 LOCMEM = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 REDIS_DOWN = {
     "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -48,11 +48,6 @@ def cache_setup(request, settings):
         caches["default"].clear()
 
 
-@pytest.fixture
-def ana(db) -> User:
-    return User.objects.create_user("ana", "ana@example.com", PASSWORD)
-
-
 def logged_in(user: User) -> Client:
     client = Client()
     response = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
@@ -65,8 +60,8 @@ def is_logged_in(client: Client) -> bool:
     return response.status_code == 200
 
 
-def test_a_log_out_ends_the_session_for_every_copy_of_its_cookie(cache_setup, ana) -> None:
-    browser = logged_in(ana)
+def test_a_log_out_ends_the_session_for_every_copy_of_its_cookie(cache_setup, person) -> None:
+    browser = logged_in(person)
     copy = Client()  # a second browser holding a copy of the cookie (stolen, or synced)
     copy.cookies.load({name: morsel.value for name, morsel in browser.cookies.items()})
     assert is_logged_in(copy)
@@ -102,35 +97,34 @@ def _deactivate_by_update(user: User) -> None:
         _deactivate_by_update,
     ],
 )
-def test_a_password_change_or_deactivation_ends_existing_sessions(cache_setup, ana, change):
-    browser = logged_in(ana)
+def test_a_password_change_or_deactivation_ends_existing_sessions(cache_setup, person, change):
+    browser = logged_in(person)
     assert is_logged_in(browser)
-    change(User.objects.get(pk=ana.pk))
+    change(User.objects.get(pk=person.pk))
     assert not is_logged_in(browser)
 
 
 def _admin(db) -> Client:
-    User.objects.create_superuser("boss", "boss@example.com", PASSWORD)
     admin = Client()
-    admin.force_login(User.objects.get(username="boss"))
+    admin.force_login(UserFactory(is_staff=True, is_superuser=True))
     return admin
 
 
-def test_a_password_set_in_the_admin_ends_the_persons_sessions(cache_setup, ana, db) -> None:
-    browser = logged_in(ana)
+def test_a_password_set_in_the_admin_ends_the_persons_sessions(cache_setup, person, db) -> None:
+    browser = logged_in(person)
     admin = _admin(db)
     response = admin.post(
-        f"/admin/accounts/user/{ana.pk}/password/",
+        f"/admin/accounts/user/{person.pk}/password/",
         {"password1": "set-by-the-admin-3", "password2": "set-by-the-admin-3"},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert not is_logged_in(browser)
 
 
-def test_a_deactivation_in_the_admin_ends_the_persons_sessions(cache_setup, ana, db) -> None:
-    browser = logged_in(ana)
+def test_a_deactivation_in_the_admin_ends_the_persons_sessions(cache_setup, person, db) -> None:
+    browser = logged_in(person)
     admin = _admin(db)
-    page = admin.get(f"/admin/accounts/user/{ana.pk}/change/")
+    page = admin.get(f"/admin/accounts/user/{person.pk}/change/")
     form = page.context["adminform"].form
     data = {
         name: value
@@ -139,8 +133,8 @@ def test_a_deactivation_in_the_admin_ends_the_persons_sessions(cache_setup, ana,
     }
     data.update(
         {
-            "date_joined_0": ana.date_joined.strftime("%Y-%m-%d"),
-            "date_joined_1": ana.date_joined.strftime("%H:%M:%S"),
+            "date_joined_0": person.date_joined.strftime("%Y-%m-%d"),
+            "date_joined_1": person.date_joined.strftime("%H:%M:%S"),
             "groups": [],
             "user_permissions": [],
         }
@@ -149,9 +143,9 @@ def test_a_deactivation_in_the_admin_ends_the_persons_sessions(cache_setup, ana,
     data.pop("date_joined", None)
     data["is_active"] = ""  # unticked
     data = {k: v for k, v in data.items() if v not in ("", False)}
-    response = admin.post(f"/admin/accounts/user/{ana.pk}/change/", data)
+    response = admin.post(f"/admin/accounts/user/{person.pk}/change/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors
-    assert not User.objects.get(pk=ana.pk).is_active
+    assert not User.objects.get(pk=person.pk).is_active
     assert not is_logged_in(browser)
 
 
@@ -203,18 +197,18 @@ def test_a_session_logged_anonymously_never_joins_someone_elses_account(cache_se
     mine.post(
         "/session/log/", json.dumps(_session_log(session_id)), content_type="application/json"
     )
-    User.objects.create_user("cleo", "cleo@example.com", PASSWORD)
-    theirs.post("/accounts/login/", {"username": "cleo", "password": PASSWORD})
+    cleo = UserFactory()
+    theirs.post("/accounts/login/", {"username": cleo.username, "password": PASSWORD})
     assert TreatmentSession.objects.get(pk=session_id).user is None
 
 
 def test_the_admin_login_is_throttled_like_the_sites(cache_setup, db) -> None:
-    User.objects.create_superuser("boss", "boss@example.com", PASSWORD)
+    boss = UserFactory(is_staff=True, is_superuser=True)
     client = Client()
     for _ in range(5):
-        response = client.post("/admin/login/", {"username": "boss", "password": "wrong"})
+        response = client.post("/admin/login/", {"username": boss.username, "password": "wrong"})
         assert response.status_code == 200
-    response = client.post("/admin/login/", {"username": "boss", "password": PASSWORD})
+    response = client.post("/admin/login/", {"username": boss.username, "password": PASSWORD})
     if cache_setup == "redis down":
         # Counts cannot be kept while Redis is unreachable: throttling fails open.
         assert response.status_code == 302
