@@ -55,21 +55,23 @@ migrations-check: install
 screenshots: install
 	BACKTP_SCREENSHOTS=screenshots $(BIN)/pytest tests/browser/test_layout.py
 
-# Times the suggestion engine (real catalogue and 100x), then loads the main pages under
-# gunicorn with wrk (PostgreSQL at RIG_PG_URL, default 127.0.0.1:5432) and weighs a first
-# visit (scripts/bench.py); both update docs/benchmarks.md. About 5 minutes.
+# Times the suggestion engine (real catalogue and 100x), then loads the pages under gunicorn
+# with wrk against a fixed-HTML ceiling (a person with 60 journal sessions and one with
+# 3,000) and runs Lighthouse (package.json) behind nginx (scripts/bench.py). PostgreSQL at
+# RIG_PG_URL, default 127.0.0.1:5432; Redis db 15. Writes docs/benchmarks.md. About 15 minutes.
 bench: install
-	@command -v wrk >/dev/null 2>&1 || { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
+	@for tool in wrk nginx node; do command -v $$tool >/dev/null 2>&1 || { echo "make bench needs $$tool: apt-get install wrk nginx nodejs npm chromium"; exit 1; }; done
+	test -x node_modules/.bin/lighthouse || npm ci --no-audit --no-fund
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_catalog
 	@# Both run and write their sections even when one misses a target; then make fails.
 	status=0; \
 	$(BIN)/python manage.py bench_suggestions || status=1; \
-	$(BIN)/python scripts/bench.py || status=1; \
+	$(BIN)/python -m scripts.bench || status=1; \
 	exit $$status
 
-# Two gunicorn instances behind nginx (TLS, 127.0.0.1), one killed with SIGKILL mid-run;
-# PostgreSQL at RIG_PG_URL, Redis db 14. Writes docs/loadtest.md. About a minute.
+# Two gunicorn instances behind nginx (deploy/nginx.conf, TLS on 127.0.0.1), one killed with
+# SIGKILL mid-run; PostgreSQL at RIG_PG_URL, Redis db 14. Writes docs/loadtest.md. About a minute.
 loadtest: install
 	$(BIN)/python -m scripts.loadtest
 

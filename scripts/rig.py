@@ -467,14 +467,17 @@ def machine() -> str:
         ),
         platform.machine(),
     )
-    commit = subprocess.run(
-        ["git", "log", "-1", "--format=%h %s"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout
+
+    commit = git("log", "-1", "--format=%h %s").strip() or "an unknown commit"
+    changed = len(git("status", "--porcelain", "--", "backtp", "templates", "static").splitlines())
+    if changed:
+        commit += f", plus uncommitted changes to {changed} files of the app"
     load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
-    return (
-        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
-        f"load average {load}; code at {commit or 'an unknown commit'}"
-    )
+    python = platform.python_version()
+    return f"{os.cpu_count()} cores ({cpu}), Python {python}, load average {load}; code at {commit}"
 
 
 def write_section(path: Path, heading: str, section: str) -> None:
