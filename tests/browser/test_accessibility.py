@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.test_layout import PAGES, _technique_slug
 from tests.browser.test_timer import TIMED, advance_until, make_plan
 from tests.conftest import _new_page
+from tests.factories import PASSWORD, UserFactory
 from tests.test_journal import log_session
 
 pytestmark = pytest.mark.browser
@@ -28,7 +29,6 @@ AXE_OPTIONS = {
 }
 SCHEMES = ("light", "dark")
 WIDTHS = {390: 844, 1280: 900}
-PASSWORD = "pw-ana-12345"
 AXE = Axe()
 SHOTS = os.environ.get("BACKTP_SCREENSHOTS")
 BROKEN_ID_REFERENCES = """() => {
@@ -249,12 +249,11 @@ def test_every_page_passes_axe(
     browser,
     live_server,
     live_catalog,
-    django_user_model,
     monkeypatch: pytest.MonkeyPatch,
     scheme: str,
     width: int,
 ) -> None:
-    user = django_user_model.objects.create_user("ana", "ana@example.com", PASSWORD)
+    user = UserFactory(username="ana", email="ana@example.com")  # the signup form's "taken"
     context, page = _new_page(browser, live_server, width, WIDTHS[width])
     page.emulate_media(color_scheme=scheme)
     audit = Audit(page, scheme)
@@ -342,13 +341,13 @@ def _luminance(colour: str) -> float:
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue
 
 
-def test_dark_screens_get_the_dark_theme(page: Page, django_user_model) -> None:
+def test_dark_screens_get_the_dark_theme(page: Page, person) -> None:
     """Pages, the body map and the progress chart follow prefers-color-scheme."""
-    user = django_user_model.objects.create_user("ana", "ana@example.com", PASSWORD)
+    user = person
     for days in range(3):
         log_session(user, before=6, after=3, days_ago=days)
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("ana")
+    page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     seen = {}

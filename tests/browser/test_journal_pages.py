@@ -7,10 +7,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import _new_page
+from tests.factories import PASSWORD
 from tests.test_journal import log_session
 
 pytestmark = pytest.mark.browser
-PASSWORD = "pw-ana-12345"
 PAGES = {
     "journal": "/journal/",
     "progress": "/journal/progress/",
@@ -22,10 +22,10 @@ PAGES = {
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_journal_pages_fit_the_screen(browser, live_server, live_catalog, django_user_model, width):
+def test_journal_pages_fit_the_screen(browser, live_server, live_catalog, person, width):
     from backtp.guide.models import Assessment
 
-    user = django_user_model.objects.create_user("ana", "ana@example.com", PASSWORD)
+    user = person
     for days_ago, (before, after) in enumerate([(7, 4), (6, 4), (6, 5), (5, 3), (5, 2), (4, 2)]):
         log_session(user, before=before, after=after, days_ago=days_ago * 1.3)
     Assessment.objects.create(
@@ -33,7 +33,7 @@ def test_journal_pages_fit_the_screen(browser, live_server, live_catalog, django
     )
     context, page = _new_page(browser, live_server, width, 844 if width < 600 else 900)
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("ana")
+    page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("link", name="Journal")).to_be_visible()
