@@ -14,15 +14,15 @@ from django.utils import timezone
 
 from backtp.guide.models import Assessment
 from backtp.journal.models import PlanStep, SessionStep, TreatmentSession
+from tests.factories import PASSWORD, UserFactory
 from tests.test_journal import log_session
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "pw-ana-12345"
 
 
 @pytest.fixture
-def ana(django_user_model):
-    return django_user_model.objects.create_user("ana", "ana@example.com", PASSWORD)
+def ana(db):
+    return UserFactory(username="ana", email="ana@example.com")
 
 
 def test_settings_save_the_daily_plan_and_contraindications(client: Client, catalog, ana):
@@ -61,9 +61,9 @@ def test_the_safety_check_remembers_contraindications(client: Client, catalog, a
 
 
 def test_export_json_holds_all_of_a_persons_data_and_nobody_elses(
-    client: Client, catalog, ana, django_user_model
+    client: Client, catalog, ana
 ) -> None:
-    other = django_user_model.objects.create_user("bob", password="x")
+    other = UserFactory(username="bob")
     log_session(ana, before=6, after=3)
     log_session(other, before=9, after=9)
     Assessment.objects.create(user=ana, regions={"sacrum": 4})
@@ -184,13 +184,13 @@ CSV_COLUMNS_AS_THEY_WERE = [
 
 
 @pytest.fixture
-def two_people(catalog, ana, django_user_model):
+def two_people(catalog, ana):
     """ana: three sessions (one from a routine, one with a step left undone and a note with
     a comma, quotes and a line break), a plan of two steps, two assessments. bob: his own."""
     from backtp.catalog.models import Routine, Technique
     from backtp.journal.services import StepLog, treatment_session_save
 
-    bob = django_user_model.objects.create_user("bob", "bob@example.com", "pw-bob-12345")
+    bob = UserFactory(username="bob", email="bob@example.com")
     log_session(ana, before=6, after=3, days_ago=3)
     log_session(ana, before=7, after=7, techniques=("ql-ball-wall", "gmed-thumb-strokes"))
     routine = Routine.objects.first()
