@@ -1,5 +1,7 @@
 """A person's session plan, and the treatment sessions they log with the timer."""
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -51,6 +53,15 @@ class TreatmentSession(models.Model):
     pain_after = models.PositiveSmallIntegerField(validators=PAIN)
     note = models.TextField(blank=True, max_length=2000)
     created = models.DateTimeField(auto_now_add=True)
+    techniques_done = models.CharField(
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text="The ids of the techniques its completed steps did, sorted and "
+        "comma-separated (see techniques_key): what 'what helps you' counts, grouped "
+        "in the database without reading every step. Set when it is saved; logged "
+        "sessions are never edited.",
+    )
 
     class Meta:
         ordering = ["-started_at"]
@@ -65,6 +76,11 @@ class TreatmentSession(models.Model):
 
     def __str__(self) -> str:
         return f"Session {self.started_at:%Y-%m-%d %H:%M} ({self.pain_before} -> {self.pain_after})"
+
+    @staticmethod
+    def techniques_key(technique_ids: Iterable[int]) -> str:
+        """The techniques_done value for steps that completed these techniques."""
+        return ",".join(map(str, sorted(set(technique_ids))))
 
     @property
     def pain_change(self) -> int:

@@ -1,15 +1,15 @@
 """Reads over one person's journal; every function takes the owner."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
     Count,
-    ExpressionWrapper,
     F,
-    IntegerField,
     Prefetch,
     QuerySet,
+    Sum,
 )
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -65,53 +65,57 @@ def _by_effect(effects: list[Effect]) -> list[Effect]:
     return sorted(effects, key=lambda e: (e.average_change, -e.sessions, e.name))
 
 
-PAIN_CHANGE = ExpressionWrapper(
-    F("session__pain_after") - F("session__pain_before"), output_field=IntegerField()
-)
+Totals = dict  # id or slug -> (sessions, average pain change)
 
 
-def _totals(rows: QuerySet, key: str) -> dict:
-    """key -> (sessions, average pain change rounded as always: a Python float, one place),
-    from rows of (key, change, sessions with that change)."""
-    sums: dict = {}
-    for row in rows:
-        total = sums.setdefault(row[key], [0, 0])
-        total[0] += row["sessions"]
-        total[1] += row["change"] * row["sessions"]
-    return {pk: (n, round(total / n, 1)) for pk, (n, total) in sums.items()}
+def _tallies(user: User, point_field: str) -> tuple[Totals, Totals]:
+    """(technique id, point `point_field`) -> (sessions, average pain change), over the
+    person's sessions: a session counts once for a technique or a point however many of
+    its completed steps reached it. Points are those the techniques work now.
 
-
-def _by_change(user: User, key: str, expression: F) -> QuerySet:
-    """Completed steps of the person's sessions, grouped by `key` and by the session's pain
-    change, counting distinct sessions: a session counts once for a technique or a point
-    however many of its steps reached it. Rows are at most (catalogue size) x 21 changes,
-    whatever the length of the history, and the sum of the changes follows exactly."""
-    return (
-        SessionStep.objects.filter(session__user=user, completed=True)
-        .annotate(**{key: expression}, change=PAIN_CHANGE)
-        .filter(**{f"{key}__isnull": False})
+    Two queries whatever the history: the person's sessions grouped in the database by
+    the techniques they completed (TreatmentSession.techniques_done), with their count
+    and summed pain change, and which points those techniques work. Python then adds up
+    one row per distinct set of techniques, not one per session."""
+    grouped = (
+        TreatmentSession.objects.filter(user=user)
+        .exclude(techniques_done="")
         .order_by()
-        .values(key, "change")
-        .annotate(sessions=Count("session", distinct=True))
+        .values("techniques_done")
+        .annotate(sessions=Count("pk"), change=Sum(F("pain_after") - F("pain_before")))
+        .values_list("techniques_done", "sessions", "change")
     )
+    combinations = [
+        (frozenset(map(int, done.split(","))), count, change) for done, count, change in grouped
+    ]
+    points_of: dict[int, set] = defaultdict(set)
+    works = Technique.trigger_points.through.objects.filter(
+        technique__in={t for done, _, _ in combinations for t in done}
+    )
+    for technique, point in works.values_list("technique_id", f"triggerpoint__{point_field}"):
+        points_of[technique].add(point)
+    by_technique: dict = defaultdict(lambda: [0, 0])
+    by_point: dict = defaultdict(lambda: [0, 0])
+    for done, count, change in combinations:
+        for technique in done:
+            by_technique[technique][0] += count
+            by_technique[technique][1] += change
+        for point in set().union(*(points_of[t] for t in done)):
+            by_point[point][0] += count
+            by_point[point][1] += change
+    return _averages(by_technique), _averages(by_point)
 
 
-def technique_totals(user: User) -> dict[int, tuple[int, float]]:
-    """Technique id -> (sessions it was done in, average pain change)."""
-    return _totals(_by_change(user, "technique_pk", F("technique")), "technique_pk")
-
-
-def point_totals(user: User) -> dict[int, tuple[int, float]]:
-    """Trigger point id -> (sessions a technique working on it was done in, average change)."""
-    return _totals(_by_change(user, "point", F("technique__trigger_points")), "point")
+def _averages(sums: dict) -> Totals:
+    """Rounded as always: a Python float to one decimal, in this one place."""
+    return {key: (n, round(total / n, 1)) for key, (n, total) in sums.items()}
 
 
 def what_helped(user: User) -> tuple[list[Effect], list[Effect]]:
     """Per technique and per trigger point: average pain change in sessions where it was done.
 
-    Counted in the database; four queries (two of them for names) whatever the history."""
-    by_technique = technique_totals(user)
-    by_point = point_totals(user)
+    Four queries (two of them for names) whatever the history."""
+    by_technique, by_point = _tallies(user, "id")
     techniques = [
         Effect(t.slug, t.name, t.get_absolute_url(), *by_technique[t.pk])
         for t in Technique.objects.filter(pk__in=by_technique).only("slug", "name")
@@ -128,10 +132,10 @@ def what_helped(user: User) -> tuple[list[Effect], list[Effect]]:
 def point_history(user: User) -> dict[str, tuple[float, int]]:
     """For the suggestion engine: trigger point slug -> (average pain change, sessions).
 
-    The same figures as what_helped()'s points, in one query: it runs on every view of
+    The same figures as what_helped()'s points, in two queries: it runs on every view of
     the owner's results."""
-    rows = _by_change(user, "point_slug", F("technique__trigger_points__slug"))
-    return {slug: (change, n) for slug, (n, change) in _totals(rows, "point_slug").items()}
+    _, by_point = _tallies(user, "slug")
+    return {slug: (change, n) for slug, (n, change) in by_point.items()}
 
 
 def sessions_per_day(user: User, days: int = 14) -> list[tuple[date, int]]:

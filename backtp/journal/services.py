@@ -53,6 +53,9 @@ def treatment_session_save(
         pain_before=pain_before,
         pain_after=pain_after,
         note=note,
+        techniques_done=TreatmentSession.techniques_key(
+            step.technique.pk for step in steps if step.completed
+        ),
     )
     SessionStep.objects.bulk_create(
         SessionStep(
