@@ -210,7 +210,7 @@ def main() -> int:
             seed(f"bench-{who}", sessions, days)
 
     connections.close_all()
-    rig.vacuum(db)
+    rig.sql(db, "VACUUM ANALYZE", autocommit=True)
 
     port, proxy = rig.free_port(), rig.free_port()
     run = Path(tempfile.mkdtemp(prefix="backtp-bench-"))

@@ -4,17 +4,14 @@ accessibility. Each page is audited RUNS times and the run with the median perfo
 score is reported. The transfer size is Lighthouse's: every byte of a first visit to
 that page (HTML, CSS, JS, fonts, images), compressed as sent, headers included.
 
-Needs `npm ci` (package.json pins lighthouse 12.2.3, the last release that runs on
-Node 20) and Debian's Chromium. scripts/bench.py runs it; alone it makes its own rig:
-
-    .venv/bin/python -m scripts.lighthouse
+Run by scripts/bench.py. Needs `npm ci` (package.json pins lighthouse 12.2.3, the last
+release that runs on Node 20) and Debian's Chromium.
 """
 
 import json
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,24 +150,3 @@ def section(audits: list[Audit], setup: str) -> str:
 def lighthouse_version() -> str:
     package = rig.ROOT / "node_modules" / "lighthouse" / "package.json"
     return json.loads(package.read_text())["version"]
-
-
-def main() -> int:
-    """A rig of its own: fresh database, one gunicorn, nginx in front."""
-    if not LIGHTHOUSE.exists():
-        print("Lighthouse is missing: npm ci", file=sys.stderr)
-        return 2
-    run = Path(tempfile.mkdtemp(prefix="backtp-lighthouse-"))
-    db = rig.database_url("backtp_lighthouse")
-    env = rig.production_env(db, rig.redis_if_up("redis://127.0.0.1:6379/15"))
-    rig.fresh_database("backtp_lighthouse", env)
-    app, proxy = rig.free_port(), rig.free_port()
-    with rig.gunicorn(app, env, workers=2), rig.nginx(run, proxy, [app]) as tls:
-        audits = audit_site(f"https://{rig.LOOPBACK}:{proxy}", rig.Client(proxy, tls))
-    setup = "gunicorn (2 workers) behind nginx (deploy/nginx.conf: TLS, HTTP/2, compression)"
-    rig.write_section(rig.ROOT / "docs" / "benchmarks.md", HEADING, section(audits, setup))
-    return 0 if all(a.ok for a in audits) else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

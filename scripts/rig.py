@@ -98,10 +98,11 @@ def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
-def sql(db_url: str, query: str, *params: object) -> list[tuple]:
+def sql(db_url: str, query: str, *params: object, autocommit: bool = False) -> list[tuple]:
     import psycopg
 
-    with psycopg.connect(db_url.replace("postgres://", "postgresql://")) as connection:
+    url = db_url.replace("postgres://", "postgresql://")
+    with psycopg.connect(url, autocommit=autocommit) as connection:
         cursor = connection.execute(query, params)
         return cursor.fetchall() if cursor.description else []
 
@@ -110,22 +111,12 @@ def fresh_database(name: str, env: dict[str, str], admin_url: str = PG_ADMIN_URL
     """Drop and recreate a database, migrate it, load the catalogue, collect static files
     (whitenoise serves them from STATIC_ROOT), then vacuum so that autovacuum does not
     wake up in the middle of a measurement."""
-    import psycopg
-
-    with psycopg.connect(admin_url.replace("postgres://", "postgresql://"), autocommit=True) as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        c.execute(f'CREATE DATABASE "{name}"')
+    sql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', autocommit=True)
+    sql(admin_url, f'CREATE DATABASE "{name}"', autocommit=True)
     manage(env, "migrate", "--noinput", "-v", "0")
     manage(env, "load_catalog", "-v", "0")
     manage(env, "collectstatic", "--noinput", "-v", "0")
-    vacuum(env["DATABASE_URL"])
-
-
-def vacuum(db_url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(db_url.replace("postgres://", "postgresql://"), autocommit=True) as c:
-        c.execute("VACUUM ANALYZE")
+    sql(env["DATABASE_URL"], "VACUUM ANALYZE", autocommit=True)
 
 
 def create_user(env: dict[str, str], username: str, password: str) -> None:
