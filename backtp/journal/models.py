@@ -65,6 +65,8 @@ class TreatmentSession(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+        # The journal lists a person's sessions newest first, a page at a time.
+        indexes = [models.Index(fields=["user", "-started_at"], name="sessions_of_a_person")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(pain_before__lte=10, pain_after__lte=10), name="pain_0_to_10"
