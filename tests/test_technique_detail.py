@@ -56,7 +56,11 @@ def test_an_unknown_technique_is_a_404(client: Client) -> None:
 
 
 def test_technique_queries_are_a_fixed_number(client: Client, technique, django_assert_num_queries):
-    # the catalogue version, technique, steps, sources, trigger points with muscle and
-    # region, their zones
-    with django_assert_num_queries(6):
+    # the catalogue version (for the page, then for its cached parts), technique, steps,
+    # sources, trigger points with muscle and region, their zones
+    with django_assert_num_queries(7):
         client.get("/techniques/gmed-fists/")
+    # Again: the parts come from the cache; only the form is rendered for this visitor.
+    with django_assert_num_queries(2):  # the catalogue version, twice
+        response = client.get("/techniques/gmed-fists/")
+    assert 'name="csrfmiddlewaretoken"' in response.content.decode()

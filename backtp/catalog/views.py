@@ -81,11 +81,30 @@ def _muscle_page(slug: str) -> dict[str, str] | None:
 @require_GET
 @caching.public_page
 def technique_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    page = caching.cached(f"technique:{slug}", lambda: _technique_page(slug))
+    if page is None:
+        raise Http404("No technique by that name")
+    return render(request, "catalog/technique_detail.html", page)
+
+
+def _technique_page(slug: str) -> dict[str, str] | None:
+    """Everything but the form, rendered once per catalogue version."""
     try:
         technique = selectors.technique_with_steps(slug)
     except Technique.DoesNotExist:
-        raise Http404("No technique by that name") from None
-    return render(request, "catalog/technique_detail.html", {"technique": technique})
+        return None
+    return _parts("catalog/technique_detail.html", technique, {"technique": technique})
+
+
+def _parts(template: str, item: Technique | Routine, context: dict) -> dict[str, str]:
+    """A catalogue page's name, summary and slug, with its parts above and below its form."""
+    return {
+        "name": item.name,
+        "summary": item.summary,
+        "slug": item.slug,
+        "top": render_to_string(f"{template}#top", context),
+        "bottom": render_to_string(f"{template}#bottom", context),
+    }
 
 
 @require_GET
@@ -98,11 +117,18 @@ def routine_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 @caching.public_page
 def routine_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    page = caching.cached(f"routine:{slug}", lambda: _routine_page(slug))
+    if page is None:
+        raise Http404("No routine by that name")
+    return render(request, "catalog/routine_detail.html", page)
+
+
+def _routine_page(slug: str) -> dict[str, str] | None:
     try:
         routine = selectors.routine_with_steps(slug)
     except Routine.DoesNotExist:
-        raise Http404("No routine by that name") from None
-    return render(request, "catalog/routine_detail.html", {"routine": routine})
+        return None
+    return _parts("catalog/routine_detail.html", routine, {"routine": routine})
 
 
 @require_GET
