@@ -34,13 +34,13 @@ TECHNIQUES = [
 
 
 @pytest.fixture
-def ana(django_user_model):
-    return django_user_model.objects.create_user("ana", "ana@example.com", "pw-ana-12345")
+def ana(person):
+    return person
 
 
 @pytest.fixture
-def bob(django_user_model):
-    return django_user_model.objects.create_user("bob", "bob@example.com", "pw-bob-12345")
+def bob(other_person):
+    return other_person
 
 
 def seed(user, count: int, *, rng: random.Random, days: float = 30) -> None:
