@@ -46,7 +46,7 @@ test: lint pytest jstest
 
 # The fuzz tests at length: Hypothesis's "long" profile (tests/conftest.py), 300 examples each.
 fuzz: install
-	HYPOTHESIS_PROFILE=long $(BIN)/pytest tests/test_fuzz.py
+	HYPOTHESIS_PROFILE=long $(BIN)/pytest tests/core/test_fuzz.py
 
 migrations-check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run

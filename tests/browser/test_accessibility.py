@@ -18,7 +18,7 @@ from tests.browser.test_layout import PAGES, _technique_slug
 from tests.browser.test_timer import TIMED, advance_until, make_plan
 from tests.conftest import _new_page
 from tests.factories import PASSWORD, UserFactory
-from tests.test_journal import log_session
+from tests.journal.test_journal import log_session
 
 pytestmark = pytest.mark.browser
 

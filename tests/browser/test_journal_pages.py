@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import _new_page
 from tests.factories import PASSWORD
-from tests.test_journal import log_session
+from tests.journal.test_journal import log_session
 
 pytestmark = pytest.mark.browser
 PAGES = {

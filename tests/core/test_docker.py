@@ -24,7 +24,7 @@ from gunicorn.config import KNOWN_SETTINGS
 
 from deploy.healthcheck import health_host
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ENTRYPOINT = ROOT / "deploy" / "entrypoint.sh"
 GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
 

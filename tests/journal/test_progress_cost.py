@@ -179,7 +179,7 @@ def test_a_person_with_no_sessions_has_no_figures(catalog, ana, bob) -> None:
 def test_only_completed_steps_count_and_a_session_counts_once_per_point(catalog, ana) -> None:
     """ql-ball-wall twice (both sides) and ql-fists-hands-on-hips share all six QL points:
     the session counts once for each point. An undone step counts for nothing."""
-    from tests.test_journal import log_session
+    from tests.journal.test_journal import log_session
 
     log_session(ana, before=7, after=3, techniques=("ql-ball-wall", "ql-ball-wall"))
     log_session(ana, before=6, after=5, techniques=("ql-ball-wall", "ql-fists-hands-on-hips"))
@@ -210,7 +210,7 @@ def test_only_completed_steps_count_and_a_session_counts_once_per_point(catalog,
 def test_rounding_and_ordering_are_as_before(catalog, ana) -> None:
     """Averages are rounded to one place as Python rounds floats; ties go to the one
     with more sessions, then by name."""
-    from tests.test_journal import log_session
+    from tests.journal.test_journal import log_session
 
     for before, after in [(5, 4), (5, 4), (5, 5), (5, 5)]:  # -0.5 over 4 (ql)
         log_session(ana, before=before, after=after, techniques=("es-c7-ball-wall",))

@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from backtp.core.env import env_bool, env_int, env_list, env_origins, parse_database_url
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("raw", ["1", "true", "True", "yes", "on", " TRUE "])

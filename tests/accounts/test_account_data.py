@@ -15,7 +15,7 @@ from django.utils import timezone
 from backtp.guide.models import Assessment
 from backtp.journal.models import PlanStep, SessionStep, TreatmentSession
 from tests.factories import PASSWORD, UserFactory
-from tests.test_journal import log_session
+from tests.journal.test_journal import log_session
 
 pytestmark = pytest.mark.django_db
 
@@ -372,7 +372,7 @@ def test_accounts_services_know_no_other_app() -> None:
     """The export and the deletion go through every app's AppConfig and the cascades."""
     from pathlib import Path
 
-    source = (Path(__file__).parents[1] / "backtp/accounts/services.py").read_text()
+    source = (Path(__file__).parents[2] / "backtp/accounts/services.py").read_text()
     assert "backtp.guide" not in source and "backtp.journal" not in source
 
 

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ONE_BROWSER_TEST = "tests/browser/test_browse.py::test_search_shows_results_as_you_type"
 
 

@@ -24,7 +24,7 @@ from backtp.catalog.bodymap import (
 )
 
 SVG = "{http://www.w3.org/2000/svg}"
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "regions.json"
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "regions.json"
 REGIONS = {
     row["fields"]["slug"]: row["fields"]
     for row in json.loads(FIXTURE.read_text(encoding="utf-8"))
@@ -435,7 +435,7 @@ def test_every_page_with_maps_draws_the_shapes_once_and_every_map_finds_them(
     person_client, catalog
 ):
     from backtp.catalog.models import Muscle, Technique
-    from tests.test_guide import complete
+    from tests.guide.test_guide import complete
 
     client = person_client
     results = complete(client, regions=("right-flank", "right-lower-buttock", "sacrum"))

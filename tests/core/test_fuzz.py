@@ -18,8 +18,8 @@ from django.urls import get_resolver, reverse
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from tests.test_isolation import _patterns
-from tests.test_session_log import payload
+from tests.core.test_isolation import _patterns
+from tests.journal.test_session_log import payload
 
 pytestmark = pytest.mark.django_db
 
@@ -105,8 +105,8 @@ def _scrape(client: Client) -> tuple[list[str], list[str]]:
 @pytest.fixture
 def world(catalog, person):
     """A person with saved things, a questionnaire under way, and the forms' vocabulary."""
-    from tests.test_guide import complete
-    from tests.test_journal import log_session
+    from tests.guide.test_guide import complete
+    from tests.journal.test_journal import log_session
 
     ana = person
     log_session(ana, before=6, after=3)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-BACKTP = Path(__file__).resolve().parent.parent / "backtp"
+BACKTP = Path(__file__).resolve().parents[2] / "backtp"
 
 # What each app may import (besides itself). Each depends only on those below it.
 ALLOWED = {

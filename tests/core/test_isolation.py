@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.factories import UserFactory
-from tests.test_journal import log_session
+from tests.journal.test_journal import log_session
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +102,7 @@ def test_walking_every_url_with_someone_elses_objects_reaches_none_of_them(
     from django.urls import reverse
 
     from backtp.guide.models import Assessment
-    from tests.test_guide import complete
+    from tests.guide.test_guide import complete
 
     ana = UserFactory(email="ana.secret@example.com")
     bob = other_person

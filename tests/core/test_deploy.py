@@ -15,9 +15,9 @@ from django.test import Client
 from django.urls import resolve
 
 from backtp.core.env import env_bool, parse_database_url
-from tests.test_docker import dockerfile_env, dockerfile_user
+from tests.core.test_docker import dockerfile_env, dockerfile_user
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MANIFESTS = ROOT / "deploy" / "kubernetes"
 DEPLOY_DOC = ROOT / "docs" / "deploy.md"
 

@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps
 from django.db import models
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 RUN = 8
 
 # Citations must quote a source's title as published; everything else is ours.

@@ -17,11 +17,11 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 
 from tests.factories import PASSWORD, UserFactory
-from tests.test_guide import complete
-from tests.test_isolation import _patterns
-from tests.test_journal import log_session
+from tests.guide.test_guide import complete
+from tests.core.test_isolation import _patterns
+from tests.journal.test_journal import log_session
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "a-long-random-production-secret-" + "x7Qp" * 10,

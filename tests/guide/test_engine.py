@@ -33,7 +33,7 @@ from backtp.guide.engine import (
 )
 from backtp.guide.snapshot import build_catalogue
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 # Hand-built catalogues ---------------------------------------------------------------
 
