@@ -16,9 +16,9 @@ import pytest
 from django.test import Client
 from django.urls import get_resolver, reverse
 
+from tests.core.test_isolation import _patterns
 from tests.factories import PASSWORD, UserFactory
 from tests.guide.test_guide import complete
-from tests.core.test_isolation import _patterns
 from tests.journal.test_journal import log_session
 
 ROOT = Path(__file__).resolve().parents[2]
