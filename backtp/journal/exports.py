@@ -3,7 +3,7 @@
 Everything here is a generator over .iterator(): nothing is built up in memory, however
 long the journal."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from django.db.models import Prefetch
 
@@ -54,7 +54,7 @@ def sessions(user: User) -> Iterator[dict]:
             "id": str(session.id),
             "started_at": session.started_at.isoformat(),
             "finished_at": session.finished_at.isoformat(),
-            "routine": session.routine.slug if session.routine_id else None,
+            "routine": session.routine.slug if session.routine else None,
             "pain_before": session.pain_before,
             "pain_after": session.pain_after,
             "note": session.note,
@@ -72,7 +72,7 @@ def sessions(user: User) -> Iterator[dict]:
         }
 
 
-def personal_data(user: User) -> dict[str, Iterator[dict]]:
+def personal_data(user: User) -> dict[str, Iterable[dict]]:
     return {"plan": plan(user), "sessions": sessions(user)}
 
 
@@ -85,7 +85,7 @@ def csv_rows(user: User) -> Iterator[list]:
             session.started_at.isoformat(),
             session.finished_at.isoformat(),
             session.minutes,
-            session.routine.slug if session.routine_id else "",
+            session.routine.slug if session.routine else "",
             session.pain_before,
             session.pain_after,
             session.pain_change,

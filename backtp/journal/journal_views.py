@@ -6,12 +6,13 @@ from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from backtp.accounts.http import AuthenticatedHttpRequest
 from backtp.accounts.models import User
 from backtp.journal import exports, selectors
 from backtp.journal.chart import pain_chart
@@ -21,7 +22,7 @@ PAGE_SIZE = 20
 CHART_SESSIONS = 60
 
 
-def _session_for_user(request: HttpRequest, session_id: UUID) -> TreatmentSession:
+def _session_for_user(request: AuthenticatedHttpRequest, session_id: UUID) -> TreatmentSession:
     """The only way a view fetches one session: through its owner, so others get a 404."""
     try:
         return selectors.sessions_for(request.user).get(pk=session_id)
@@ -32,7 +33,7 @@ def _session_for_user(request: HttpRequest, session_id: UUID) -> TreatmentSessio
 @never_cache
 @login_required
 @require_GET
-def journal(request: HttpRequest) -> HttpResponse:
+def journal(request: AuthenticatedHttpRequest) -> HttpResponse:
     raw = request.GET.get("page", "1")
     page = raw if raw.isdigit() and len(raw) < 8 else "1"  # get_page() reads junk as 1
     paginator = Paginator(selectors.sessions_for(request.user), PAGE_SIZE)
@@ -42,7 +43,7 @@ def journal(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_GET
-def session_detail(request: HttpRequest, session_id: UUID) -> HttpResponse:
+def session_detail(request: AuthenticatedHttpRequest, session_id: UUID) -> HttpResponse:
     session = _session_for_user(request, session_id)
     return render(request, "journal/session_detail.html", {"session": session})
 
@@ -72,7 +73,7 @@ def progress_context(user: User) -> dict:
 @never_cache
 @login_required
 @require_GET
-def progress(request: HttpRequest) -> HttpResponse:
+def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "journal/progress.html", progress_context(request.user))
 
 
@@ -91,7 +92,7 @@ def reminder_times(per_day: int) -> list[tuple[int, int]]:
 @never_cache
 @login_required
 @require_GET
-def reminders(request: HttpRequest) -> HttpResponse:
+def reminders(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The daily plan as an iCalendar file: one daily repeating event per session."""
     user = request.user
     start = timezone.localdate() + timedelta(days=1)
@@ -132,7 +133,7 @@ class _Echo:
 @never_cache
 @login_required
 @require_GET
-def sessions_csv(request: HttpRequest) -> StreamingHttpResponse:
+def sessions_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     """Every session as a CSV row, streamed as it is read."""
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse(

@@ -1,10 +1,12 @@
 """A person's session plan: in the session when anonymous, in the database when logged in."""
 
 from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
 
+from backtp.accounts.models import User
 from backtp.catalog.models import RoutineStep, Technique
 from backtp.journal.models import PlanStep
 
@@ -84,7 +86,7 @@ def save(request: HttpRequest, items: list[PlanItem]) -> None:
 
 
 @transaction.atomic
-def _save_for_user(user, items: list[PlanItem]) -> None:
+def _save_for_user(user: User, items: list[PlanItem]) -> None:
     techniques = Technique.objects.in_bulk({item.technique for item in items}, field_name="slug")
     PlanStep.objects.filter(user=user).delete()
     PlanStep.objects.bulk_create(
@@ -102,7 +104,7 @@ def move(items: list[PlanItem], index: int, offset: int) -> list[PlanItem]:
     return items
 
 
-def update(items: list[PlanItem], index: int, **changes: object) -> list[PlanItem]:
+def update(items: list[PlanItem], index: int, **changes: Any) -> list[PlanItem]:
     items = list(items)
     items[index] = replace(items[index], **changes)
     return items

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from typing import Any
 
 from django import forms
 from django.http import Http404, HttpResponse, JsonResponse
@@ -176,8 +177,9 @@ class LogForm(forms.Form):
     pain_after = forms.IntegerField(min_value=0, max_value=10)
     note = forms.CharField(required=False, max_length=2000)
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("started_at"), cleaned.get("finished_at")
         if start and end and end < start:
             self.add_error("finished_at", "A session cannot finish before it starts.")
