@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,6 +15,7 @@ from backtp.accounts.forms import (
     SignupForm,
     ThrottledAuthenticationForm,
 )
+from backtp.accounts.http import AuthenticatedHttpRequest
 from backtp.accounts.services import account_delete, account_export_json
 
 
@@ -48,9 +50,10 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
-    def form_invalid(self, form: ThrottledAuthenticationForm) -> HttpResponse:
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_invalid(form)
-        response.status_code = 429 if form.locked else 400
+        locked = isinstance(form, ThrottledAuthenticationForm) and form.locked
+        response.status_code = 429 if locked else 400
         return response
 
 
@@ -59,7 +62,7 @@ login_view = LoginView.as_view()
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def settings_view(request: HttpRequest) -> HttpResponse:
+def settings_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SettingsForm(request.POST or None, instance=request.user)
     if request.method == "POST":
         if form.is_valid():
@@ -73,7 +76,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_GET
-def export_json(request: HttpRequest) -> StreamingHttpResponse:
+def export_json(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     """Everything about the person, from every app, streamed as it is read."""
     response = StreamingHttpResponse(
         account_export_json(user=request.user), content_type="application/json"
@@ -84,7 +87,7 @@ def export_json(request: HttpRequest) -> StreamingHttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def delete_account(request: HttpRequest) -> HttpResponse:
+def delete_account(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST":
         if form.is_valid():

@@ -21,6 +21,10 @@ class GuideState:
     def get(self, step: str) -> dict | None:
         return self.data.get(step)
 
+    def answered(self, step: str) -> dict:
+        """A step's answers where they are known to be there (after the guard, or stopped)."""
+        return self.data[step]
+
     def save(self, step: str, answers: dict) -> None:
         self.data[step] = answers
         self.session[SESSION_KEY] = self.data

@@ -5,10 +5,11 @@ with htmx the next step is swapped in place and its URL pushed to the history.
 Answers live in the session until the last step saves an Assessment.
 """
 
+from typing import cast
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -33,7 +34,9 @@ MISSING = {
 }
 
 
-def _step(request: HtmxHttpRequest, template: str, context: dict, status: int = 200):
+def _step(
+    request: HtmxHttpRequest, template: str, context: dict, status: int = 200
+) -> HttpResponse:
     context.setdefault("state", GuideState(request.session))
     return render(request, template_for(request, template, "step"), context, status=status)
 
@@ -111,7 +114,7 @@ def stop(request: HtmxHttpRequest) -> HttpResponse:
     state = GuideState(request.session)
     if not state.stopped:
         return redirect("guide:safety")
-    answers = state.get("safety")["answers"]
+    answers = state.answered("safety")["answers"]
     level = state.stopped
     flags = [f for f in RedFlag.objects.filter(level=level) if answers.get(f.slug) == "yes"]
     return _step(request, "guide/stop.html", {"level": level, "flags": flags})
@@ -119,7 +122,7 @@ def stop(request: HtmxHttpRequest) -> HttpResponse:
 
 def _region_rows(form: BodyMapForm) -> list[tuple[str, list[dict]]]:
     """The region checkboxes grouped by body area, each with its intensity and worst choice."""
-    data = form.data if form.is_bound else None
+    data = cast(QueryDict, form.data) if form.is_bound else None  # request.POST
     marked = set(data.getlist("regions")) if data else set(form.initial.get("regions", {}))
     worst = (data.get("worst") if data else form.initial.get("worst")) or ""
     groups: dict[str, tuple[str, list[dict]]] = {}
@@ -203,7 +206,9 @@ def have(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _save_assessment(request: HtmxHttpRequest, state: GuideState) -> Assessment:
-    safety, body, feeling, kit = (state.get(step) for step in ("safety", "map", "feel", "have"))
+    safety, body, feeling, kit = (
+        state.answered(step) for step in ("safety", "map", "feel", "have")
+    )
     return Assessment.objects.create(
         user=request.user if request.user.is_authenticated else None,
         regions=body["regions"],
@@ -231,8 +236,11 @@ def _results_context(assessment: Assessment, history: dict | None = None) -> dic
         for s in shown
         for slug in (*s.techniques, *s.other_tools, *(x.technique for x in s.left_out))
     }
-    points = TriggerPoint.objects.select_related("muscle").prefetch_related("sources")
-    points = points.in_bulk(point_slugs, field_name="slug")
+    points = (
+        TriggerPoint.objects.select_related("muscle")
+        .prefetch_related("sources")
+        .in_bulk(point_slugs, field_name="slug")
+    )
     techniques = Technique.objects.in_bulk(technique_slugs, field_name="slug")
     flags = RedFlag.objects.in_bulk(
         [*assessment.contraindications, *assessment.see_doctor_soon], field_name="slug"
@@ -282,8 +290,10 @@ def _results_context(assessment: Assessment, history: dict | None = None) -> dic
 def results(request: HtmxHttpRequest, assessment_id: UUID) -> HttpResponse:
     assessment = get_object_or_404(Assessment, pk=assessment_id)
     # Only the owner sees their own history in the ranking; a shared link shows none of it.
-    owner = request.user.is_authenticated and assessment.user_id == request.user.pk
-    context = _results_context(assessment, point_history(request.user) if owner else None)
+    history = None
+    if request.user.is_authenticated and assessment.user_id == request.user.pk:
+        history = point_history(request.user)
+    context = _results_context(assessment, history)
     return render(request, template_for(request, "guide/results.html", "step"), context)
 
 
