@@ -294,8 +294,8 @@ class ReferralZone(models.Model):
     def natural_key(self) -> tuple[str, str]:
         return (self.trigger_point.slug, self.region.slug)
 
-    # natural_key.dependencies, for Django's serializers (mypy allows no function attributes)
-    vars(natural_key)["dependencies"] = ["catalog.triggerpoint", "catalog.bodyregion"]
+    # Django's documented way to order natural keys in fixtures (a function attribute).
+    natural_key.dependencies = ["catalog.triggerpoint", "catalog.bodyregion"]  # type: ignore[attr-defined]
 
 
 DOSE_FIELDS = ("hold_seconds", "repetitions", "strokes", "minutes_per_side", "times_per_day")
@@ -473,7 +473,7 @@ class TechniqueStep(models.Model):
     def natural_key(self) -> tuple[str, int]:
         return (self.technique.slug, self.number)
 
-    vars(natural_key)["dependencies"] = ["catalog.technique"]
+    natural_key.dependencies = ["catalog.technique"]  # type: ignore[attr-defined]
 
 
 class Routine(models.Model):
@@ -580,7 +580,7 @@ class RoutineStep(models.Model):
     def natural_key(self) -> tuple[str, int]:
         return (self.routine.slug, self.number)
 
-    vars(natural_key)["dependencies"] = ["catalog.routine", "catalog.technique"]
+    natural_key.dependencies = ["catalog.routine", "catalog.technique"]  # type: ignore[attr-defined]
 
     def muscles(self) -> list["Muscle"]:
         """The muscles this step works, in catalogue order (uses prefetched points)."""

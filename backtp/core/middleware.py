@@ -72,8 +72,8 @@ def report_outage_on_session_save(session: SessionBase) -> None:
                 raise cause from None
             raise
 
-    # This session's own save (an instance attribute); mypy refuses `session.save = ...`.
-    vars(session)["save"] = save_or_report_outage
+    # Wraps this one session's save (an instance attribute, not the class's method).
+    session.save = save_or_report_outage  # type: ignore[method-assign]
 
 
 class database_unavailable:  # noqa: N801 - named like the function middleware beside it
