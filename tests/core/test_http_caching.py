@@ -103,10 +103,11 @@ def test_a_message_waiting_is_shown_not_cached(catalog, person) -> None:
     assert "have been deleted" not in Client().get("/").content.decode()
 
 
-def _personal_urls(person: User) -> list[str]:
+def _results_url(person: User | None) -> str:
+    """Someone's answers to "Where does it hurt?" (low back, right), and their results page."""
     from backtp.guide.models import Assessment
 
-    assessment = Assessment.objects.create(
+    return Assessment.objects.create(
         user=person,
         regions={"right-low-back": 5},
         worst="right-low-back",
@@ -116,7 +117,10 @@ def _personal_urls(person: User) -> list[str]:
         positions=[],
         contraindications=[],
         see_doctor_soon=[],
-    )
+    ).get_absolute_url()
+
+
+def _personal_urls(person: User) -> list[str]:
     return [
         "/journal/",
         "/journal/progress/",
@@ -125,7 +129,7 @@ def _personal_urls(person: User) -> list[str]:
         "/accounts/export.json",
         "/session/plan/",
         "/session/",
-        assessment.get_absolute_url(),
+        _results_url(person),
         "/where-does-it-hurt/safety/",
     ]
 
@@ -139,19 +143,7 @@ def test_personal_pages_are_never_stored(catalog, person, person_client: Client)
 
 
 def test_a_visitors_results_are_never_stored(catalog) -> None:
-    from backtp.guide.models import Assessment
-
-    assessment = Assessment.objects.create(
-        regions={"right-low-back": 5},
-        worst="right-low-back",
-        qualities=[],
-        activities=[],
-        tools=["ball"],
-        positions=[],
-        contraindications=[],
-        see_doctor_soon=[],
-    )
-    response = Client().get(assessment.get_absolute_url())
+    response = Client().get(_results_url(None))
     assert {"private", "no-store"} <= cache_control(response)
 
 
