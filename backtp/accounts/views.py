@@ -6,7 +6,6 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from backtp.accounts.forms import (
@@ -73,7 +72,6 @@ def settings_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "accounts/settings.html", {"form": form})
 
 
-@never_cache
 @login_required
 @require_GET
 def export_json(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:

@@ -86,9 +86,7 @@ def public_page[R: HttpRequest, **P](
     def wrapped(request: R, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         # len() looks at waiting messages without marking them shown.
         if request.user.is_authenticated or len(messages.get_messages(request)):
-            response = view(request, *args, **kwargs)
-            add_never_cache_headers(response)
-            return response
+            return view(request, *args, **kwargs)  # private, no-store: core.middleware
         cached_view = cache_page(
             BROWSER_MAX_AGE, cache="pages", key_prefix=f"catalogue-{version()}"
         )

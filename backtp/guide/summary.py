@@ -4,17 +4,15 @@ beside the journal's progress. In guide, which may read the journal; never the r
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from backtp.accounts.http import AuthenticatedHttpRequest
 from backtp.catalog.bodymap import REGION_NAMES
 from backtp.guide.models import Assessment
-from backtp.journal.journal_views import progress_context
 from backtp.journal.models import TreatmentSession
+from backtp.journal.selectors import progress_context
 
 
-@never_cache
 @login_required
 @require_GET
 def clinician_summary(request: AuthenticatedHttpRequest) -> HttpResponse:

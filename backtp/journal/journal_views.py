@@ -9,17 +9,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from backtp.accounts.http import AuthenticatedHttpRequest
-from backtp.accounts.models import User
 from backtp.journal import exports, selectors
-from backtp.journal.chart import pain_chart
 from backtp.journal.models import TreatmentSession
 
 PAGE_SIZE = 20
-CHART_SESSIONS = 60
 
 
 def _session_for_user(request: AuthenticatedHttpRequest, session_id: UUID) -> TreatmentSession:
@@ -30,7 +26,6 @@ def _session_for_user(request: AuthenticatedHttpRequest, session_id: UUID) -> Tr
         raise Http404("No such session in your journal") from None
 
 
-@never_cache
 @login_required
 @require_GET
 def journal(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -40,7 +35,6 @@ def journal(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "journal/journal.html", {"page": paginator.get_page(page)})
 
 
-@never_cache
 @login_required
 @require_GET
 def session_detail(request: AuthenticatedHttpRequest, session_id: UUID) -> HttpResponse:
@@ -48,33 +42,10 @@ def session_detail(request: AuthenticatedHttpRequest, session_id: UUID) -> HttpR
     return render(request, "journal/session_detail.html", {"session": session})
 
 
-def progress_context(user: User) -> dict:
-    """The progress page's figures (the clinician's summary shows them too): the chart of
-    the last CHART_SESSIONS sessions, sessions a day against the plan, and what helps.
-    A fixed number of queries, each summing in the database, however long the history."""
-    recent = list(
-        TreatmentSession.objects.filter(user=user)
-        .order_by("-started_at")
-        .values_list("started_at", "pain_before", "pain_after")[:CHART_SESSIONS]
-    )[::-1]
-    techniques, points = selectors.what_helped(user)
-    days = selectors.sessions_per_day(user)
-    return {
-        "chart": pain_chart(recent) if recent else None,
-        "rows": recent,
-        "techniques": techniques,
-        "points": points,
-        "days": days,
-        "per_day": user.sessions_per_day,
-        "days_on_plan": sum(1 for _, count in days if count >= user.sessions_per_day),
-    }
-
-
-@never_cache
 @login_required
 @require_GET
 def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(request, "journal/progress.html", progress_context(request.user))
+    return render(request, "journal/progress.html", selectors.progress_context(request.user))
 
 
 def _ics_escape(text: str) -> str:
@@ -89,7 +60,6 @@ def reminder_times(per_day: int) -> list[tuple[int, int]]:
     return [divmod(8 * 60 + round(span * n / (per_day - 1)), 60) for n in range(per_day)]
 
 
-@never_cache
 @login_required
 @require_GET
 def reminders(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -130,7 +100,6 @@ class _Echo:
         return value
 
 
-@never_cache
 @login_required
 @require_GET
 def sessions_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from backtp.accounts.models import User
 from backtp.catalog.models import Technique, TriggerPoint
+from backtp.journal.chart import pain_chart
 from backtp.journal.models import SessionStep, TreatmentSession
 
 MIN_SESSIONS_FOR_A_VERDICT = 2
@@ -156,3 +157,28 @@ def sessions_per_day(user: User, days: int = 14) -> list[tuple[date, int]]:
     return [
         (start + timedelta(days=n), counts.get(start + timedelta(days=n), 0)) for n in range(days)
     ]
+
+
+CHART_SESSIONS = 60
+
+
+def progress_context(user: User) -> dict:
+    """The progress page's figures (the clinician's summary shows them too): the chart of
+    the last CHART_SESSIONS sessions, sessions a day against the plan, and what helps.
+    A fixed number of queries, each summing in the database, however long the history."""
+    recent = list(
+        TreatmentSession.objects.filter(user=user)
+        .order_by("-started_at")
+        .values_list("started_at", "pain_before", "pain_after")[:CHART_SESSIONS]
+    )[::-1]
+    techniques, points = what_helped(user)
+    days = sessions_per_day(user)
+    return {
+        "chart": pain_chart(recent) if recent else None,
+        "rows": recent,
+        "techniques": techniques,
+        "points": points,
+        "days": days,
+        "per_day": user.sessions_per_day,
+        "days_on_plan": sum(1 for _, count in days if count >= user.sessions_per_day),
+    }
