@@ -3,7 +3,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
@@ -19,9 +19,16 @@ from backtp.accounts.services import account_delete, account_export_json
 
 
 def _safe_next(request: HttpRequest) -> str:
+    """The `next` page if it is a path on this site, else "" (anything else is dropped)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # A single leading slash: "foo" is no path (redirect() would take it for a URL name),
+    # "//host" is another site. url_has_allowed_host_and_scheme catches the rest ("/\\host").
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return ""
@@ -37,7 +44,8 @@ def signup(request: HttpRequest) -> HttpResponse:
             user = form.save()
             login(request, user)  # the one backend in AUTHENTICATION_BACKENDS
             messages.success(request, f"Welcome, {user.username}. Your account is ready.")
-            return redirect(_safe_next(request) or "pages:home")
+            target = _safe_next(request)
+            return HttpResponseRedirect(target) if target else redirect("pages:home")
         return render(
             request, "accounts/signup.html", {"form": form, "next": _safe_next(request)}, status=400
         )

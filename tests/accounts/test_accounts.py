@@ -46,6 +46,42 @@ def test_signup_returns_to_a_safe_next_page_only(client: Client) -> None:
 
 
 @pytest.mark.parametrize(
+    "target", ["foo", "//evil.example", "https://evil.example", "/\\evil.example"]
+)
+@pytest.mark.parametrize("where", ["form", "query"])
+def test_signup_ignores_a_next_that_is_not_a_local_path(client: Client, target, where) -> None:
+    """A `next` that is not a path on this site is dropped: the person is signed up,
+    logged in and lands on the home page (never a 500, never another site)."""
+    data = {
+        "username": "flo",
+        "email": "flo@example.com",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+    }
+    if where == "form":
+        response = client.post("/accounts/signup/", {**data, "next": target})
+    else:
+        form = client.get("/accounts/signup/", {"next": target})
+        assert form.status_code == 200
+        response = client.post("/accounts/signup/", {**data, "next": form.context["next"]})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get("/").context["user"] == User.objects.get(username="flo")
+
+
+def test_signup_follows_a_next_that_is_a_local_path(client: Client) -> None:
+    data = {
+        "username": "gus",
+        "email": "gus@example.com",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "next": "/journal/",
+    }
+    response = client.post("/accounts/signup/", data)
+    assert response.status_code == 302 and response["Location"] == "/journal/"
+    assert client.get("/journal/").status_code == 200
+
+
+@pytest.mark.parametrize(
     ("password", "message"),
     [
         ("short1", "too short"),
