@@ -76,19 +76,35 @@ def personal_data(user: User) -> dict[str, Iterable[dict]]:
     return {"plan": plan(user), "sessions": sessions(user)}
 
 
+# A spreadsheet takes a cell starting with one of these for a formula (and runs it).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _spreadsheet_safe(value: object) -> object:
+    """OWASP's advice for CSV injection: a text cell that a spreadsheet would read as a
+    formula gets a leading single quote, so it shows as the text it is. Numbers the app
+    writes itself are not text and stay numbers (a pain change of -3)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_rows(user: User) -> Iterator[list]:
-    """The header, then one row per session, oldest first."""
+    """The header, then one row per session, oldest first; no cell starts a formula."""
     yield CSV_COLUMNS
     for session in _sessions(user, "started_at"):
         yield [
-            session.id,
-            session.started_at.isoformat(),
-            session.finished_at.isoformat(),
-            session.minutes,
-            session.routine.slug if session.routine else "",
-            session.pain_before,
-            session.pain_after,
-            session.pain_change,
-            ";".join(step.technique.slug for step in session.steps.all()),
-            session.note,
+            _spreadsheet_safe(value)
+            for value in (
+                session.id,
+                session.started_at.isoformat(),
+                session.finished_at.isoformat(),
+                session.minutes,
+                session.routine.slug if session.routine else "",
+                session.pain_before,
+                session.pain_after,
+                session.pain_change,
+                ";".join(step.technique.slug for step in session.steps.all()),
+                session.note,
+            )
         ]
