@@ -52,19 +52,22 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that can answer by itself (an error while the session is saved
+    # is answered at SessionMiddleware's level), so that every response has them.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "backtp.core.middleware.permissions_policy",
     # Behind nginx, the proxy compresses (Brotli or gzip, docs/deploy.md); without one,
     # Django's gzip, whose random padding mitigates BREACH on pages with a CSRF token.
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    "backtp.core.middleware.forged_session_cookie_ignored",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "backtp.core.middleware.permissions_policy",
     "backtp.core.middleware.private_by_default",
     "backtp.core.middleware.database_unavailable",
 ]

@@ -15,4 +15,8 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
+# Ours, not Django's: they never read the request's body (backtp/core/middleware.py).
+handler400 = "backtp.core.middleware.bad_request"
+handler403 = "backtp.core.middleware.permission_denied"
+handler404 = "backtp.core.middleware.page_not_found"
 handler500 = "backtp.core.middleware.server_error"

@@ -1,18 +1,26 @@
-"""Project-wide middleware: the Permissions-Policy header, personal responses kept out of
-shared caches, and a calm 503 page instead of a 500 storm while the database is
-unreachable."""
+"""Project-wide middleware and error views: the Permissions-Policy header, personal
+responses kept out of shared caches, forged session cookies ignored, error pages that
+never read the request's body, and a calm 503 page instead of a 500 storm while the
+database is unreachable."""
 
 import logging
+import string
 import sys
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase, UpdateError
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseNotFound,
+    HttpResponseServerError,
+)
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.csrf import requires_csrf_token
 
 logger = logging.getLogger("backtp.outage")
 
@@ -21,6 +29,23 @@ Handler = Callable[[HttpRequest], HttpResponse]
 # an IntegrityError or a ProgrammingError is a bug and stays a 500.
 UNAVAILABLE = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
+# What Django makes session keys of (SessionBase's new keys: lowercase letters, digits).
+SESSION_KEY_CHARACTERS = frozenset(string.ascii_lowercase + string.digits)
+
+
+def forged_session_cookie_ignored(get_response: Handler) -> Handler:
+    """A session cookie no session could have (a NUL byte, quotes, capitals) is dropped
+    before SessionMiddleware looks it up: PostgreSQL refuses a NUL in a query, which
+    made every page a 500. The request goes on as a visitor's without a session. The
+    cookie is not deleted in the response: that Set-Cookie could reach a shared cache."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if key is not None and not (key and set(key) <= SESSION_KEY_CHARACTERS):
+            del request.COOKIES[settings.SESSION_COOKIE_NAME]
+        return get_response(request)
+
+    return middleware
 
 
 def permissions_policy(get_response: Handler) -> Handler:
@@ -97,7 +122,28 @@ class database_unavailable:  # noqa: N801 - named like the function middleware b
         return None
 
 
-@requires_csrf_token
+# Error views (handler400/403/404/500 in backtp/urls.py). Django's own are wrapped in
+# requires_csrf_token, which reads request.POST on a POST: when reading it is what failed
+# (a form declared in a charset other than UTF-8 raises BadRequest), it fails again in
+# the error view, then in handler500, and the answer is a bare 500 without our headers.
+# CsrfViewMiddleware's process_request has already read the CSRF cookie, so a
+# {% csrf_token %} on these pages works without it.
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A plain page; nothing of the exception (codec names, Django's wording) is shown."""
+    return HttpResponseBadRequest(render_to_string("400.html"))
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return HttpResponseForbidden(render_to_string("403.html"))
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """With the request: the page offers the site's menu, as for a logged-in person."""
+    return HttpResponseNotFound(render_to_string("404.html", request=request))
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: the database may also fail outside a view (loading or saving the
     session), where process_exception does not see it; that is still an outage."""
