@@ -6,7 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from backtp.accounts.forms import (
     DeleteAccountForm,
@@ -81,7 +81,7 @@ def settings_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def export_json(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     """Everything about the person, from every app, streamed as it is read."""
     response = StreamingHttpResponse(

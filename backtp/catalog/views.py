@@ -1,7 +1,7 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from backtp.catalog import caching, selectors
 from backtp.catalog.forms import MuscleFilterForm, SearchForm
@@ -9,7 +9,7 @@ from backtp.catalog.models import Muscle, Routine, Source, Technique
 from backtp.core.htmx import HtmxHttpRequest, template_for, vary_on_htmx, wants_fragment
 
 
-@require_GET
+@require_safe
 @caching.public_page
 @vary_on_htmx
 def muscle_list(request: HtmxHttpRequest) -> HttpResponse:
@@ -51,7 +51,7 @@ def _muscle_list_response(
     return render(request, "catalog/muscle_list.html", {"body": body}, status=status)
 
 
-@require_GET
+@require_safe
 @caching.public_page
 def muscle_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     page = caching.cached(f"muscle:{slug}", lambda: _muscle_page(slug))
@@ -78,7 +78,7 @@ def _muscle_page(slug: str) -> dict[str, str] | None:
     }
 
 
-@require_GET
+@require_safe
 @caching.public_page
 def technique_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     page = caching.cached(f"technique:{slug}", lambda: _technique_page(slug))
@@ -107,14 +107,14 @@ def _parts(template: str, item: Technique | Routine, context: dict) -> dict[str,
     }
 
 
-@require_GET
+@require_safe
 @caching.public_page
 def routine_list(request: HtmxHttpRequest) -> HttpResponse:
     routines = selectors.routines_with_steps()
     return render(request, "catalog/routine_list.html", {"routines": routines})
 
 
-@require_GET
+@require_safe
 @caching.public_page
 def routine_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     page = caching.cached(f"routine:{slug}", lambda: _routine_page(slug))
@@ -131,7 +131,7 @@ def _routine_page(slug: str) -> dict[str, str] | None:
     return _parts("catalog/routine_detail.html", routine, {"routine": routine})
 
 
-@require_GET
+@require_safe
 @vary_on_htmx
 def search(request: HtmxHttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
@@ -144,7 +144,7 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, template, {"form": form, "results": results}, status=status)
 
 
-@require_GET
+@require_safe
 @caching.public_page
 def source_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "catalog/source_list.html", {"sources": Source.objects.all()})

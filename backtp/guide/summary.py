@@ -4,7 +4,7 @@ beside the journal's progress. In guide, which may read the journal; never the r
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from backtp.accounts.http import AuthenticatedHttpRequest
 from backtp.catalog.bodymap import REGION_NAMES
@@ -14,7 +14,7 @@ from backtp.journal.selectors import progress_context
 
 
 @login_required
-@require_GET
+@require_safe
 def clinician_summary(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = progress_context(request.user)
     assessment = Assessment.objects.filter(user=request.user).first()

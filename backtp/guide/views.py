@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseLocation
 
 from backtp.catalog.models import BodyRegion, RedFlag, Technique, TriggerPoint
@@ -57,7 +57,7 @@ def _guard(request: HtmxHttpRequest, state: GuideState, step: str) -> HttpRespon
     return None
 
 
-@require_http_methods(["GET"])
+@require_safe
 def start(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "guide/start.html", {"state": GuideState(request.session)})
 
@@ -109,7 +109,7 @@ def safety(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @vary_on_htmx
-@require_http_methods(["GET"])
+@require_safe
 def stop(request: HtmxHttpRequest) -> HttpResponse:
     state = GuideState(request.session)
     if not state.stopped:
@@ -286,7 +286,7 @@ def _results_context(assessment: Assessment, history: dict | None = None) -> dic
 
 
 @vary_on_htmx
-@require_http_methods(["GET"])
+@require_safe
 def results(request: HtmxHttpRequest, assessment_id: UUID) -> HttpResponse:
     assessment = get_object_or_404(Assessment, pk=assessment_id)
     # Only the owner sees their own history in the ranking; a shared link shows none of it.

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from backtp.accounts.http import AuthenticatedHttpRequest
 from backtp.journal import exports, selectors
@@ -27,7 +27,7 @@ def _session_for_user(request: AuthenticatedHttpRequest, session_id: UUID) -> Tr
 
 
 @login_required
-@require_GET
+@require_safe
 def journal(request: AuthenticatedHttpRequest) -> HttpResponse:
     raw = request.GET.get("page", "1")
     page = raw if raw.isdigit() and len(raw) < 8 else "1"  # get_page() reads junk as 1
@@ -36,14 +36,14 @@ def journal(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def session_detail(request: AuthenticatedHttpRequest, session_id: UUID) -> HttpResponse:
     session = _session_for_user(request, session_id)
     return render(request, "journal/session_detail.html", {"session": session})
 
 
 @login_required
-@require_GET
+@require_safe
 def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "journal/progress.html", selectors.progress_context(request.user))
 
@@ -61,7 +61,7 @@ def reminder_times(per_day: int) -> list[tuple[int, int]]:
 
 
 @login_required
-@require_GET
+@require_safe
 def reminders(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The daily plan as an iCalendar file: one daily repeating event per session."""
     user = request.user
@@ -101,7 +101,7 @@ class _Echo:
 
 
 @login_required
-@require_GET
+@require_safe
 def sessions_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     """Every session as a CSV row, streamed as it is read."""
     writer = csv.writer(_Echo())

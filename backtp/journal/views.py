@@ -8,7 +8,7 @@ from django import forms
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from backtp.catalog.models import Routine, RoutineStep, Technique
 from backtp.core.htmx import HtmxHttpRequest, template_for, vary_on_htmx
@@ -46,7 +46,7 @@ def _back_to_plan(request: HtmxHttpRequest, focus: tuple[str, int] | None = None
 
 
 @vary_on_htmx
-@require_GET
+@require_safe
 def plan(request: HtmxHttpRequest) -> HttpResponse:
     template = template_for(request, "journal/plan.html", "plan")
     return render(request, template, _plan_context(request))
@@ -162,7 +162,7 @@ def timer_plan(request: HtmxHttpRequest) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def timer(request: HtmxHttpRequest) -> HttpResponse:
     data = timer_plan(request)
     return render(request, "journal/timer.html", {"plan": data, "has_steps": bool(data["steps"])})

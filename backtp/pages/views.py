@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from backtp.catalog import caching
 from backtp.catalog.models import Muscle, RedFlag, Source, TriggerPoint
@@ -13,7 +13,7 @@ FEATURED_MUSCLES = ("quadratus-lumborum", "gluteus-medius", "erector-spinae", "i
 EXAMPLE_POINT = "gmed-overlap"
 
 
-@require_GET
+@require_safe
 @caching.public_page
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/home.html", {"body": caching.cached("home", _home_body)})
@@ -38,7 +38,7 @@ def _home_body() -> str:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     """For load balancers and the container HEALTHCHECK: 200 only when the database answers."""
     try:
@@ -56,13 +56,13 @@ def _content_page(request: HttpRequest, template: str, **context: object) -> Htt
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 @caching.public_page
 def evidence(request: HttpRequest) -> HttpResponse:
     return _content_page(request, "pages/evidence.html")
 
 
-@require_GET
+@require_safe
 @caching.public_page
 def safety(request: HttpRequest) -> HttpResponse:
     flags = list(RedFlag.objects.prefetch_related("sources"))
@@ -73,13 +73,13 @@ def safety(request: HttpRequest) -> HttpResponse:
     return _content_page(request, "pages/safety.html", levels=levels)
 
 
-@require_GET
+@require_safe
 @caching.public_page
 def tips(request: HttpRequest) -> HttpResponse:
     return _content_page(request, "pages/tips.html")
 
 
-@require_GET
+@require_safe
 @caching.public_page
 def diagnoses(request: HttpRequest) -> HttpResponse:
     return _content_page(request, "pages/diagnoses.html")
