@@ -131,8 +131,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "pages:home"
 LOGOUT_REDIRECT_URL = "pages:home"
 
-# Failed logins allowed per account and per address before a cool-down.
+# Failed logins allowed per account from one address, and per address across all
+# accounts, before a cool-down (accounts/throttle.py).
 LOGIN_FAILURE_LIMIT = 5
+LOGIN_FAILURE_ADDRESS_LIMIT = 50
 LOGIN_FAILURE_WINDOW = 15 * 60
 
 # Sessions live in the database (Django's db engine) whatever the cache: a log-out, a

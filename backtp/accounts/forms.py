@@ -3,7 +3,7 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm, UserCreationForm
 from django.http import HttpRequest
 
 from backtp.accounts import throttle
@@ -31,6 +31,16 @@ class SignupForm(UserCreationForm):
         return email
 
 
+class ResetPasswordForm(SetPasswordForm):
+    """The new-password form of a reset link: saving it also lifts every login lock on
+    the account, so whoever locked it out cannot keep its owner out."""
+
+    def save(self, commit: bool = True) -> Any:
+        user = super().save(commit=commit)
+        throttle.forget_failures(user.get_username())
+        return user
+
+
 def client_address(request: HttpRequest | None) -> str:
     """Who is asking. Behind our proxy, REMOTE_ADDR is the proxy itself; the last
     X-Forwarded-For hop is the address the proxy saw (earlier hops are the client's
@@ -45,8 +55,8 @@ def client_address(request: HttpRequest | None) -> str:
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """The site's login form: refuses attempts once an account or address is locked, and
-    counts failures (accounts/throttle.py)."""
+    """The site's login form: refuses attempts once this account from this address, or
+    this address, is locked, and counts failures (accounts/throttle.py)."""
 
     locked = False
 
@@ -61,7 +71,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         except forms.ValidationError:
             throttle.record_failure(username, address)
             raise
-        throttle.clear_failures(username)
+        throttle.clear_failures(username, address)
         return cleaned
 
 
