@@ -121,12 +121,19 @@ def _results_url(person: User | None) -> str:
 
 
 def _personal_urls(person: User) -> list[str]:
+    from tests.journal.test_journal import log_session
+
+    session = log_session(person, before=6, after=3)
     return [
         "/journal/",
+        f"/journal/{session.pk}/",
         "/journal/progress/",
         "/journal/summary/",
+        "/journal/reminders.ics",
         "/accounts/settings/",
+        "/accounts/password/change/",
         "/accounts/export.json",
+        "/accounts/export/sessions.csv",
         "/session/plan/",
         "/session/",
         _results_url(person),
@@ -135,11 +142,13 @@ def _personal_urls(person: User) -> list[str]:
 
 
 def test_personal_pages_are_never_stored(catalog, person, person_client: Client) -> None:
+    """Exports included: they stream, and are still marked."""
     client = person_client
     for url in _personal_urls(person):
         response = client.get(url)
         assert response.status_code == 200, url
         assert {"private", "no-store"} <= cache_control(response), url
+        assert not response.has_header("ETag"), url
 
 
 def test_a_visitors_results_are_never_stored(catalog) -> None:
