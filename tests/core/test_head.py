@@ -133,4 +133,3 @@ def test_head_answers_like_get_for_a_logged_in_person(
 ) -> None:
     log_session(person, before=6, after=3)
     assert_head_like_get(person_client, url_for(name, person))
-
