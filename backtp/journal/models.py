@@ -62,11 +62,25 @@ class TreatmentSession(models.Model):
         "in the database without reading every step. Set when it is saved; logged "
         "sessions are never edited.",
     )
+    anonymous_owner = models.CharField(
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text="For a session saved by someone not logged in: the token of the browser "
+        "session that recorded it (see journal/device.py). Only that browser session can "
+        "claim it, by logging in or signing up; then it is cleared.",
+    )
 
     class Meta:
         ordering = ["-started_at"]
         # The journal lists a person's sessions newest first, a page at a time.
-        indexes = [models.Index(fields=["user", "-started_at"], name="sessions_of_a_person")]
+        indexes = [
+            models.Index(fields=["user", "-started_at"], name="sessions_of_a_person"),
+            # Logging in claims the sessions the browser session saved before.
+            models.Index(
+                fields=["anonymous_owner"], condition=Q(user=None), name="sessions_of_nobody_yet"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(pain_before__lte=10, pain_after__lte=10), name="pain_0_to_10"

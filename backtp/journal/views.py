@@ -2,20 +2,22 @@
 
 import hashlib
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django import forms
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from backtp.catalog.models import Routine, RoutineStep, Technique
 from backtp.core.htmx import HtmxHttpRequest, template_for, vary_on_htmx
+from backtp.journal import device
 from backtp.journal import plan as plans
 from backtp.journal.models import SessionStep
 from backtp.journal.services import SessionConflict, StepLog, treatment_session_save
-from backtp.journal.signals import PENDING_KEY
 
 
 def _techniques(items: list[plans.PlanItem]) -> dict[str, Technique]:
@@ -159,6 +161,9 @@ def timer_plan(request: HtmxHttpRequest) -> dict:
         "signup_url": reverse("accounts:signup"),
         "login_url": reverse("accounts:login"),
         "logged_in": request.user.is_authenticated,
+        # Whose unsent sessions and timer state this page may send and resume.
+        "owner": device.owner(request),
+        "owners": device.owners(request),
     }
 
 
@@ -166,6 +171,23 @@ def timer_plan(request: HtmxHttpRequest) -> dict:
 def timer(request: HtmxHttpRequest) -> HttpResponse:
     data = timer_plan(request)
     return render(request, "journal/timer.html", {"plan": data, "has_steps": bool(data["steps"])})
+
+
+# What a logged session's times may be: after the app existed, not in the future (a day's
+# grace for a phone's wrong clock), and no longer than a day.
+EARLIEST = datetime(2020, 1, 1, tzinfo=UTC)
+LONGEST = timedelta(days=1)
+
+
+def _stored_time(value: datetime) -> datetime:
+    """A time as the database keeps it: in UTC, between EARLIEST and tomorrow."""
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError:  # e.g. 9999-12-31T23:00-12:00 is in year 10000
+        raise forms.ValidationError("This is not a date a session could have.") from None
+    if not EARLIEST <= value <= timezone.now() + timedelta(days=1):
+        raise forms.ValidationError("This is not a date a session could have.")
+    return value
 
 
 class LogForm(forms.Form):
@@ -177,12 +199,20 @@ class LogForm(forms.Form):
     pain_after = forms.IntegerField(min_value=0, max_value=10)
     note = forms.CharField(required=False, max_length=2000)
 
+    def clean_started_at(self) -> datetime:
+        return _stored_time(self.cleaned_data["started_at"])
+
+    def clean_finished_at(self) -> datetime:
+        return _stored_time(self.cleaned_data["finished_at"])
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
         start, end = cleaned.get("started_at"), cleaned.get("finished_at")
         if start and end and end < start:
             self.add_error("finished_at", "A session cannot finish before it starts.")
+        elif start and end and end - start > LONGEST:
+            self.add_error("finished_at", "A session cannot last more than a day.")
         return cleaned
 
 
@@ -238,16 +268,60 @@ def _step_logs(raw: object) -> list[StepLog]:
     return logs
 
 
+MAX_DEPTH = 4  # {"steps": [{"technique": "..."}]}
+
+
+def _parse(body: bytes) -> dict:
+    """The log as JSON: an object of at most MAX_DEPTH levels, whose text holds only
+    characters a database can store (no NUL, no lone surrogate)."""
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):  # RecursionError: nested thousands deep
+        raise ValueError("Send the session as a JSON object.") from None
+    if not isinstance(data, dict):
+        raise ValueError("Send the session as a JSON object.")
+    stack: list[tuple[object, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ValueError("The session is not in the shape the timer sends.")
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for pair in value.items() for item in pair)
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str) and not _storable(value):
+            raise ValueError("The session holds characters that cannot be saved.")
+    return data
+
+
+def _storable(text: str) -> bool:
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, from "\\ud800" in the JSON
+        return False
+    return True
+
+
+def _owner_refusal(request: HtmxHttpRequest, tag: object) -> JsonResponse | None:
+    """A 403 if the log was recorded by someone other than whoever sends it (a page left
+    open after logging out, or another person's on a shared device); the timer keeps
+    it for its owner. A log without a tag belongs to whoever sends it."""
+    if tag is None or tag in device.owners(request):
+        return None
+    if not isinstance(tag, str) or tag[:2] not in ("u:", "a:"):
+        return JsonResponse({"error": "The session's owner is not valid."}, status=400)
+    return JsonResponse(
+        {"error": "This session was recorded by someone else on this device."}, status=403
+    )
+
+
 @require_POST
 def log(request: HtmxHttpRequest) -> JsonResponse:
     """Save a finished session sent by the timer as JSON; the same id is stored only once."""
     try:
-        data = json.loads(request.body)
-        if not isinstance(data, dict):
-            raise ValueError
-    except ValueError:
-        return JsonResponse({"error": "Send the session as a JSON object."}, status=400)
-    try:
+        data = _parse(request.body)
         form = LogForm(_form_data(data))
     except ValueError as error:
         return JsonResponse({"error": str(error)}, status=400)
@@ -259,20 +333,22 @@ def log(request: HtmxHttpRequest) -> JsonResponse:
         steps = _step_logs(data.get("steps"))
     except ValueError as error:
         return JsonResponse({"error": str(error)}, status=400)
+    if refusal := _owner_refusal(request, data.get("owner")):
+        return refusal
     routine = Routine.objects.filter(slug=form.cleaned_data["routine"]).first()
     user = request.user if request.user.is_authenticated else None
     try:
         session, created = treatment_session_save(
-            user=user, routine=routine, steps=steps, **_without(form.cleaned_data, "routine")
+            user=user,
+            anonymous_owner=device.anonymous_token(request, create=user is None),
+            routine=routine,
+            steps=steps,
+            **_without(form.cleaned_data, "routine"),
         )
     except SessionConflict:
         return JsonResponse({"error": "This session id is already taken."}, status=409)
-    if user is None:
-        pending = request.session.get(PENDING_KEY, [])
-        if str(session.pk) not in pending:
-            request.session[PENDING_KEY] = [*pending, str(session.pk)]
     return JsonResponse(
-        {"id": str(session.pk), "created": created, "saved_to_account": user is not None},
+        {"id": str(session.pk), "created": created, "saved_to_account": session.user is not None},
         status=201 if created else 200,
     )
 

@@ -14,7 +14,13 @@ pytestmark = pytest.mark.django_db
 
 
 def log_session(
-    user, *, before: int, after: int, techniques=("ql-ball-wall",), days_ago: float = 0
+    user,
+    *,
+    before: int,
+    after: int,
+    techniques=("ql-ball-wall",),
+    days_ago: float = 0,
+    anonymous_owner: str = "",
 ):
     start = timezone.now() - timedelta(days=days_ago)
     steps = [
@@ -31,6 +37,7 @@ def log_session(
         pain_after=after,
         note="Felt looser.",
         steps=steps,
+        anonymous_owner=anonymous_owner,
     )
     return session
 
@@ -217,7 +224,8 @@ def test_sessions_attached_at_login_show_in_the_journal(client: Client, catalog,
 
     client.force_login(ana)
     assert "No sessions yet" in client.get("/journal/").content.decode()
-    anonymous = log_session(None, before=8, after=3)
-    assert pending_sessions_attach(user=ana, ids=[str(anonymous.pk)]) == 1
+    log_session(None, before=8, after=3, anonymous_owner="f00d")
+    log_session(None, before=5, after=5, anonymous_owner="beef")  # someone else's
+    assert pending_sessions_attach(user=ana, anonymous_owner="f00d") == 1
     html = client.get("/journal/").content.decode()
     assert "8 → 3" in html and "No sessions yet" not in html
