@@ -242,11 +242,36 @@ def test_a_logged_in_person_never_breaks_anything(world, data) -> None:
     _fuzz(client, world, data)
 
 
+# Any text JSON can carry: lone surrogates and NUL included (Hypothesis leaves out
+# surrogates unless asked).
+ANY_TEXT = st.text(st.characters(codec=None, categories=None), max_size=30)
+EDGE_TEXT = st.sampled_from(["\x00", "a\x00", "\ud800", "x\udfff", "\ufffe", "\U0010ffff"])
+
+
+@st.composite
+def timestamps(draw) -> str:
+    """ISO times at and beyond what Python and the databases hold, with any offset."""
+    year = draw(st.sampled_from([1, 2, 1969, 1999, 2020, 2026, 2027, 9998, 9999]))
+    day = draw(st.sampled_from(["01-01T00:30:00", "06-15T12:00:00", "12-31T23:30:00"]))
+    offset = draw(
+        st.sampled_from(["Z", "", "+00:00", "+14:00", "-12:00", "+23:59", "-23:59", "+05:45"])
+    )
+    return f"{year:04d}-{day}{offset}"
+
+
+def _nested(depth: int) -> object:
+    value: object = "deep"
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
 def _mutations() -> st.SearchStrategy[dict]:
     """A valid session log with one part replaced by something else."""
-    junk = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30)
+    junk = st.none() | st.booleans() | st.integers() | st.floats() | ANY_TEXT | EDGE_TEXT
+    junk = junk | timestamps() | st.integers(1, 3000).map(_nested)
     junk = junk | st.lists(junk, max_size=3) | st.sampled_from(NASTY)
-    top = st.sampled_from(list(payload()))
+    top = st.sampled_from([*payload(), "owner"])
     step_key = st.sampled_from(list(payload()["steps"][0]))
 
     @st.composite
@@ -269,10 +294,27 @@ def test_a_mangled_session_log_is_refused_or_stored_whole(catalog, log) -> None:
     client = Client(raise_request_exception=True)
     before = saved_state()
     response = client.post("/session/log/", json.dumps(log), content_type="application/json")
-    assert response.status_code in (200, 201, 400, 409), response.content
-    if response.status_code == 400:
+    assert response.status_code in (200, 201, 400, 403, 409), response.content
+    if response.status_code >= 400:
         assert saved_state() == before
         assert response.json()["error"]
     else:
         stored = TreatmentSession.objects.get(pk=uuid.UUID(str(log["id"])))
         assert stored.steps.count() == len(log["steps"])
+
+
+@FUZZ
+@given(start=timestamps(), end=timestamps(), note=ANY_TEXT | EDGE_TEXT)
+def test_whatever_times_and_text_a_log_has_no_page_of_its_owner_breaks(
+    catalog, person, start: str, end: str, note: str
+) -> None:
+    client = Client(raise_request_exception=True)
+    client.force_login(person)
+    log = payload(started_at=start, finished_at=end, note=note)
+    response = client.post("/session/log/", json.dumps(log), content_type="application/json")
+    assert response.status_code in (201, 400), response.content
+    for page in ("/journal/", "/journal/progress/", "/journal/summary/", "/accounts/export.json"):
+        assert client.get(page).status_code == 200, page
+    csv = client.get("/accounts/export/sessions.csv")
+    assert csv.status_code == 200
+    b"".join(csv.streaming_content)
