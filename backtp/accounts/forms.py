@@ -1,12 +1,20 @@
+from functools import partial
 from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm, UserCreationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    UserCreationForm,
+)
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.http import HttpRequest
 
-from backtp.accounts import throttle
+from backtp.accounts import mail, throttle
 from backtp.accounts.models import User
 
 LOCKED_MESSAGE = (
@@ -15,7 +23,17 @@ LOCKED_MESSAGE = (
 )
 
 
+USERNAME_HELP = (
+    "You log in with it. Anyone can find out whether a username is taken, so please "
+    "don't use your email address or your real name. Letters, numbers and @ . + - _ only."
+)
+
+
 class SignupForm(UserCreationForm):
+    """Never says whether an email already has an account: emails need not be unique
+    (a reset link goes to every account with that address). Usernames must be, so a
+    taken one is refused, and the help text asks for one that says nothing about you."""
+
     email = forms.EmailField(
         help_text="Only for resetting your password. We never send anything else."
     )
@@ -23,12 +41,50 @@ class SignupForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email")
+        help_texts = {"username": USERNAME_HELP}
+
+    def clean_username(self) -> str:
+        username = super().clean_username()  # None when taken (the error is then set)
+        if username and "@" in username:
+            try:
+                validate_email(username)
+            except ValidationError:
+                return username
+            raise forms.ValidationError(
+                "Please choose a username that is not an email address: "
+                "whether a username is taken is no secret."
+            )
+        return username
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email already exists.")
-        return email
+        return self.cleaned_data["email"].strip().lower()
+
+
+class PasswordResetByEmailForm(PasswordResetForm):
+    """Django's reset form, but the email is rendered and sent on the mail thread
+    (accounts/mail.py): the answer takes as long whether the address has an account
+    or not."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        mail.send_later(
+            partial(
+                super().send_mail,
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name=html_email_template_name,
+            )
+        )
 
 
 class ResetPasswordForm(SetPasswordForm):

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from backtp.accounts import views
-from backtp.accounts.forms import ResetPasswordForm
+from backtp.accounts.forms import PasswordResetByEmailForm, ResetPasswordForm
 
 app_name = "accounts"
 urlpatterns = [
@@ -28,6 +28,7 @@ urlpatterns = [
     path(
         "password/reset/",
         auth_views.PasswordResetView.as_view(
+            form_class=PasswordResetByEmailForm,
             template_name="accounts/password_reset.html",
             email_template_name="accounts/email/password_reset.txt",
             subject_template_name="accounts/email/password_reset_subject.txt",

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
+from backtp.accounts import mail as accounts_mail
 from backtp.accounts.models import User
 from tests.factories import PASSWORD
 
@@ -104,20 +105,6 @@ def test_weak_passwords_are_refused_with_the_reason(client: Client, password, me
     assert not User.objects.filter(username="eve").exists()
 
 
-def test_an_email_can_have_only_one_account(client: Client, person) -> None:
-    response = client.post(
-        "/accounts/signup/",
-        {
-            "username": "ana2",
-            "email": person.email.upper(),
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-        },
-    )
-    assert response.status_code == 400
-    assert "An account with this email already exists." in response.content.decode()
-
-
 def test_logging_in_and_out(client: Client, person) -> None:
     response = client.post("/accounts/login/", {"username": person.username, "password": PASSWORD})
     assert response.status_code == 302
@@ -197,6 +184,7 @@ def test_changing_the_password_needs_the_old_one(client: Client, person) -> None
 def test_resetting_a_forgotten_password_by_email(client: Client, person) -> None:
     response = client.post("/accounts/password/reset/", {"email": person.email})
     assert response["Location"] == "/accounts/password/reset/sent/"
+    accounts_mail.wait_for_pending(timeout=10)  # the email leaves after the answer
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.subject == "Reset your backtp password"
@@ -215,6 +203,7 @@ def test_a_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client: 
         "/accounts/password/reset/", {"email": "nobody@example.com"}, follow=True
     )
     assert "If an account uses that address" in response.content.decode()
+    accounts_mail.wait_for_pending(timeout=10)
     assert mail.outbox == []
 
 
