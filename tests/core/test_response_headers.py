@@ -210,3 +210,13 @@ def test_an_unknown_charset_is_read_as_utf_8(catalog, person) -> None:
     )
     assert response.status_code == 302
     assert client.get("/journal/").status_code == 200
+
+
+def test_a_refused_form_says_what_to_do_in_the_sites_own_page(catalog) -> None:
+    """A form sent without its CSRF cookie (a page open for days, cookies blocked)."""
+    response = Client(enforce_csrf_checks=True).post("/where-does-it-hurt/safety/", {"a": "1"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "That form could not be sent" in html and "Reload the page" in html
+    assert "CSRF" not in html  # no jargon
+    assert_security_headers(response)
