@@ -51,8 +51,8 @@ class SignupForm(UserCreationForm):
             except ValidationError:
                 return username
             raise forms.ValidationError(
-                "Please choose a username that is not an email address: "
-                "whether a username is taken is no secret."
+                "Please choose a username that is not an email address. "
+                "Anyone can find out whether a username is in use."
             )
         return username
 
