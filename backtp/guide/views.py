@@ -69,7 +69,7 @@ def restart(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @vary_on_htmx
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def safety(request: HtmxHttpRequest) -> HttpResponse:
     state = GuideState(request.session)
     if state.stopped:
@@ -145,7 +145,7 @@ def _region_rows(form: BodyMapForm) -> list[tuple[str, list[dict]]]:
 
 
 @vary_on_htmx
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def body_map(request: HtmxHttpRequest) -> HttpResponse:
     state = GuideState(request.session)
     if response := _guard(request, state, "map"):
@@ -173,7 +173,7 @@ def body_map(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @vary_on_htmx
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def feel(request: HtmxHttpRequest) -> HttpResponse:
     state = GuideState(request.session)
     if response := _guard(request, state, "feel"):
@@ -189,7 +189,7 @@ def feel(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @vary_on_htmx
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def have(request: HtmxHttpRequest) -> HttpResponse:
     state = GuideState(request.session)
     if response := _guard(request, state, "have"):

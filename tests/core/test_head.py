@@ -133,3 +133,11 @@ def test_head_answers_like_get_for_a_logged_in_person(
 ) -> None:
     log_session(person, before=6, after=3)
     assert_head_like_get(person_client, url_for(name, person))
+
+
+@pytest.mark.parametrize("name", sorted(FORMS - {"accounts:password_reset_confirm"}))
+def test_head_answers_like_get_on_a_form(catalog, person, client: Client, name: str) -> None:
+    """Forms answer HEAD as well: a visitor's forms for a visitor, a person's for them."""
+    if name in {"accounts:settings", "accounts:delete", "accounts:password_change"}:
+        client.force_login(person)
+    assert_head_like_get(client, reverse(name))
