@@ -141,7 +141,9 @@ def test_run_a_two_step_plan_to_the_end_and_save(page: Page, live_server) -> Non
     assert steps[1]["planned_seconds"] == counted["hold_seconds"] * counted["repetitions"]
     assert [s["done_seconds"] for s in steps] == [s["planned_seconds"] for s in steps]
     # Saved: the timer starts afresh next time.
-    assert page.evaluate(f"localStorage.getItem('backtp:timer:{plan['id']}')") is None
+    assert (
+        page.evaluate(f"localStorage.getItem('backtp:timer:{plan['owner']}:{plan['id']}')") is None
+    )
 
 
 def test_paused_time_does_not_count_down(page: Page, live_server) -> None:

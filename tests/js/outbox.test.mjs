@@ -12,6 +12,7 @@ class FakeStorage {
   getItem(key) { return this.items.has(key) ? this.items.get(key) : null; }
   setItem(key, value) { this.items.set(key, String(value)); }
   removeItem(key) { this.items.delete(key); }
+  keys() { return [...this.items.keys()]; }
 }
 
 // Storage that refuses everything, as a browser with storage disabled (or full) does.
@@ -19,7 +20,15 @@ const brokenStorage = {
   getItem() { throw new Error("SecurityError"); },
   setItem() { throw new Error("QuotaExceededError"); },
   removeItem() { throw new Error("SecurityError"); },
+  keys() { throw new Error("SecurityError"); },
 };
+
+// Who the sessions belong to: Ana logged in (who recorded one before logging in, in this
+// browser session), and Bob, who used the same phone before her.
+const ANA = "u:1";
+const ANA_BEFORE_LOGIN = "a:ana-token";
+const BOB = "u:2";
+const OWNERS = [ANA, ANA_BEFORE_LOGIN];
 
 const response = (status, body) => ({
   status,
@@ -40,12 +49,12 @@ function fakeFetch(...answers) {
   return { fetch, calls };
 }
 
-const log = (id, extra = {}) => ({ id, pain_before: 6, pain_after: 2, steps: [], ...extra });
+const log = (id, extra = {}) => ({ id, owner: ANA, pain_before: 6, pain_after: 2, steps: [], ...extra });
 const kept = (storage) => JSON.parse(storage.getItem(outbox.OUTBOX));
 
 describe("storage", () => {
   test("the keys a session in progress is stored under are unchanged", () => {
-    assert.equal(outbox.stateKey("abc123"), "backtp:timer:abc123");
+    assert.equal(outbox.stateKey(ANA, "abc123"), "backtp:timer:u:1:abc123");
     assert.equal(outbox.OUTBOX, "backtp:outbox");
     assert.equal(outbox.MUTE, "backtp:timer:muted");
   });
@@ -73,13 +82,14 @@ describe("storage", () => {
     const state = clock.freshState(plan, "id-1");
     clock.start(state, 5, 1_000_000);
     const storage = new FakeStorage();
-    outbox.saveState(storage, plan.id, clock.summarize(tl, state, 1_010_000));
-    assert.ok(storage.getItem("backtp:timer:abc123"));
-    const back = outbox.loadState(storage, plan.id);
+    outbox.saveState(storage, ANA, plan.id, clock.summarize(tl, state, 1_010_000));
+    assert.ok(storage.getItem("backtp:timer:u:1:abc123"));
+    const back = outbox.loadState(storage, OWNERS, plan.id);
     assert.equal(clock.isUsable(back, plan), true);
     assert.equal(clock.position(tl, back, 1_015_000).left, 45_000);
-    outbox.clearState(storage, plan.id);
-    assert.equal(outbox.loadState(storage, plan.id), null);
+    assert.equal(outbox.loadState(storage, [BOB], plan.id), null, "never another person's");
+    outbox.clearState(storage, OWNERS, plan.id);
+    assert.equal(outbox.loadState(storage, OWNERS, plan.id), null);
   });
 });
 
@@ -132,7 +142,7 @@ describe("the outbox", () => {
     for (const answer of ["offline", 500, 503]) {
       const storage = new FakeStorage();
       const { fetch, calls } = fakeFetch(answer);
-      const box = outbox.createOutbox(storage, (item) => outbox.send(fetch, "/session/log/", "tok", item));
+      const box = outbox.createOutbox(storage, (item) => outbox.send(fetch, "/session/log/", "tok", item), OWNERS);
       box.queue(log("a"));
       assert.equal(await box.flush(), 0);
       assert.equal(calls.length, 1);
@@ -143,7 +153,7 @@ describe("the outbox", () => {
   test("sent sessions leave the outbox, and so do those refused for good; the others stay", async () => {
     const storage = new FakeStorage();
     const { fetch, calls } = fakeFetch(201, [400, { error: "bad" }], "offline", 200, 503);
-    const box = outbox.createOutbox(storage, (item) => outbox.send(fetch, "/session/log/", "tok", item));
+    const box = outbox.createOutbox(storage, (item) => outbox.send(fetch, "/session/log/", "tok", item), OWNERS);
     for (const id of ["a", "b", "c", "d", "e"]) box.queue(log(id));
     assert.equal(await box.flush(), 2);
     assert.deepEqual(calls.map((call) => call.log.id), ["a", "b", "c", "d", "e"]);
@@ -153,7 +163,7 @@ describe("the outbox", () => {
   test("an outbox emptied is removed from storage", async () => {
     const storage = new FakeStorage();
     const { fetch } = fakeFetch(200);
-    const box = outbox.createOutbox(storage, (item) => outbox.send(fetch, "/session/log/", "tok", item));
+    const box = outbox.createOutbox(storage, (item) => outbox.send(fetch, "/session/log/", "tok", item), OWNERS);
     box.queue(log("a"));
     assert.equal(await box.flush(), 1);
     assert.equal(storage.getItem("backtp:outbox"), null);
@@ -163,7 +173,7 @@ describe("the outbox", () => {
     const { fetch, calls } = fakeFetch(200);
     for (const storage of [new FakeStorage(), new FakeStorage({ "backtp:outbox": "[]" }),
       new FakeStorage({ "backtp:outbox": '{"id": "a"}' }), brokenStorage]) {
-      const box = outbox.createOutbox(storage, (item) => outbox.send(fetch, "/session/log/", "", item));
+      const box = outbox.createOutbox(storage, (item) => outbox.send(fetch, "/session/log/", "", item), OWNERS);
       assert.equal(await box.flush(), null);
     }
     assert.equal(calls.length, 0);
@@ -173,7 +183,7 @@ describe("the outbox", () => {
     const storage = new FakeStorage();
     let answer;
     const sendLog = () => new Promise((resolve) => { answer = resolve; });
-    const box = outbox.createOutbox(storage, sendLog);
+    const box = outbox.createOutbox(storage, sendLog, OWNERS);
     box.queue(log("a"));
     const first = box.flush();
     await new Promise((resolve) => setImmediate(resolve)); // the request is out
@@ -186,7 +196,7 @@ describe("the outbox", () => {
   test("a session queued during a flush is kept", async () => {
     const storage = new FakeStorage();
     let answer;
-    const box = outbox.createOutbox(storage, () => new Promise((resolve) => { answer = resolve; }));
+    const box = outbox.createOutbox(storage, () => new Promise((resolve) => { answer = resolve; }), OWNERS);
     box.queue(log("a"));
     const flushing = box.flush();
     await new Promise((resolve) => setImmediate(resolve)); // the request is out
@@ -194,5 +204,62 @@ describe("the outbox", () => {
     answer("saved");
     assert.equal(await flushing, 1);
     assert.deepEqual(kept(storage).map((item) => item.id), ["b"]);
+  });
+});
+
+describe("a shared device", () => {
+  test("a person sends their own sessions, and those they saved before logging in; never another's", async () => {
+    const storage = new FakeStorage();
+    for (const [id, owner] of [["mine", ANA], ["before-login", ANA_BEFORE_LOGIN], ["bobs", BOB],
+      ["strangers", "a:other-token"]]) outbox.queue(storage, log(id, { owner }));
+    const { fetch, calls } = fakeFetch(201);
+    const box = outbox.createOutbox(storage, (item) => outbox.send(fetch, "/session/log/", "tok", item), OWNERS);
+    assert.equal(await box.flush(), 2);
+    assert.deepEqual(calls.map((call) => call.log.id), ["mine", "before-login"]);
+    assert.deepEqual(kept(storage).map((item) => item.id), ["bobs", "strangers"]);
+  });
+
+  test("sessions kept before they were tagged are sent only by someone not logged in", () => {
+    const untagged = log("old", { owner: undefined });
+    assert.equal(outbox.belongsTo(untagged, OWNERS), false);
+    assert.equal(outbox.belongsTo(untagged, ["u:1"]), false);
+    assert.equal(outbox.belongsTo(untagged, ["a:token"]), true);
+    assert.equal(outbox.belongsTo(null, ["a:token"]), false);
+  });
+
+  test("a 403 (recorded by someone else, as the server sees it) keeps the session", async () => {
+    const storage = new FakeStorage();
+    const { fetch } = fakeFetch([403, { error: "This session was recorded by someone else on this device." }]);
+    const box = outbox.createOutbox(storage, (item) => outbox.send(fetch, "/session/log/", "tok", item), OWNERS);
+    box.queue(log("a"));
+    assert.equal(await box.flush(), 0);
+    assert.deepEqual(kept(storage).map((item) => item.id), ["a"]);
+  });
+
+  test("forgetting a person removes their unsent sessions and sessions in progress, and nobody else's", () => {
+    const storage = new FakeStorage({
+      [outbox.stateKey(ANA, "plan1")]: '{"note": "ana in progress"}',
+      [outbox.stateKey(ANA_BEFORE_LOGIN, "plan2")]: '{"note": "ana before login"}',
+      [outbox.stateKey(BOB, "plan1")]: '{"note": "bob"}',
+      "backtp:timer:0123456789abcdef": '{"note": "untagged, from before"}',
+      [outbox.MUTE]: "true",
+    });
+    for (const [id, owner] of [["mine", ANA], ["before-login", ANA_BEFORE_LOGIN], ["bobs", BOB]]) {
+      outbox.queue(storage, log(id, { owner }));
+    }
+    outbox.forget(storage, OWNERS);
+    assert.deepEqual(kept(storage).map((item) => item.id), ["bobs"]);
+    assert.deepEqual(storage.keys().sort(), [outbox.OUTBOX, outbox.stateKey(BOB, "plan1"), outbox.MUTE].sort());
+    outbox.forget(storage, [BOB]);
+    assert.equal(storage.getItem(outbox.OUTBOX), null);
+    assert.doesNotThrow(() => outbox.forget(brokenStorage, OWNERS));
+  });
+
+  test("pendingFor lists only the sessions these owners may send", () => {
+    const storage = new FakeStorage();
+    outbox.queue(storage, log("mine"));
+    outbox.queue(storage, log("bobs", { owner: BOB }));
+    assert.deepEqual(outbox.pendingFor(storage, OWNERS).map((item) => item.id), ["mine"]);
+    assert.deepEqual(outbox.pendingFor(storage, [BOB]).map((item) => item.id), ["bobs"]);
   });
 });

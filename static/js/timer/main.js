@@ -5,16 +5,10 @@
    (view.js) to the browser: events, timers, sound, vibration and the screen wake lock. */
 
 import * as clock from "./clock.js";
-import { MUTE, clearState, createOutbox, loadState, read, saveState, send, write } from "./outbox.js";
+import { MUTE, browserStorage, clearState, createOutbox, loadState, read, saveState, send, write } from "./outbox.js";
 import { createView } from "./view.js";
 
-// localStorage itself may throw (storage disabled): every use goes through outbox.js's
-// read and write, which catch it.
-const storage = {
-  getItem: (key) => window.localStorage.getItem(key),
-  setItem: (key, value) => window.localStorage.setItem(key, value),
-  removeItem: (key) => window.localStorage.removeItem(key),
-};
+const storage = browserStorage();
 
 const planEl = document.getElementById("session-plan");
 if (planEl) run(JSON.parse(planEl.textContent));
@@ -23,11 +17,12 @@ function run(plan) {
   const tl = clock.timeline(plan);
   const fresh = () => clock.freshState(plan, window.crypto.randomUUID());
 
-  let state = loadState(storage, plan.id);
+  // This visitor's own state only: on a shared device, never another person's.
+  let state = loadState(storage, plan.owners, plan.id);
   if (!clock.isUsable(state, plan)) state = fresh();
 
   function save(now = Date.now()) {
-    saveState(storage, plan.id, clock.summarize(tl, state, now));
+    saveState(storage, plan.owner, plan.id, clock.summarize(tl, state, now));
   }
 
   /* Sound, vibration, wake lock ------------------------------------------------------ */
@@ -139,7 +134,7 @@ function run(plan) {
   // The CSRF cookie is HttpOnly; the page carries the token instead.
   const csrfToken = () => $("timer").dataset.csrfToken || "";
   const sendLog = (log) => send((url, init) => window.fetch(url, init), plan.log_url, csrfToken(), log);
-  const outbox = createOutbox(storage, sendLog);
+  const outbox = createOutbox(storage, sendLog, plan.owners);
 
   function flush() {
     outbox.flush().then((sent) => {
@@ -149,7 +144,7 @@ function run(plan) {
 
   function showDone(message) {
     state = fresh();
-    clearState(storage, plan.id);
+    clearState(storage, plan.owners, plan.id);
     view.forgetSegment();
     view.showDoneMessage(message, plan.logged_in);
     state.stage = "done";
@@ -191,7 +186,7 @@ function run(plan) {
     state.painAfter = pain;
     state.note = $("note").value.slice(0, 2000);
     save();
-    const log = clock.buildLog(tl, state, Date.now());
+    const log = { ...clock.buildLog(tl, state, Date.now()), owner: plan.owner };
     view.showSaveError(null);
     sendLog(log).then((result) => {
       view.showSaving(false);
@@ -228,7 +223,7 @@ function run(plan) {
   $("back").addEventListener("click", () => { ensureAudio(); back(); });
   $("again").addEventListener("click", () => {
     state = fresh();
-    clearState(storage, plan.id);
+    clearState(storage, plan.owners, plan.id);
     view.forgetSegment();
     $("outbox-status").hidden = true;
     render(true);
