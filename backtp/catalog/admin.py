@@ -40,8 +40,18 @@ class AggravatingActivityAdmin(admin.ModelAdmin):
 class TriggerPointInline(admin.StackedInline):
     model = TriggerPoint
     extra = 0
-    fields = ["slug", "name", "locate", "landmark", "region", "order", "sources"]
-    autocomplete_fields = ["region", "sources"]
+    fields = [
+        "slug",
+        "name",
+        "locate",
+        "landmark",
+        "region",
+        "order",
+        "sources",
+        ("prior", "prior_basis"),
+        "prior_sources",
+    ]
+    autocomplete_fields = ["region", "sources", "prior_sources"]
     show_change_link = True
 
 
@@ -63,11 +73,12 @@ class ReferralZoneInline(admin.TabularInline):
 
 @admin.register(TriggerPoint)
 class TriggerPointAdmin(admin.ModelAdmin):
-    list_display = ["name", "muscle", "region", "landmark"]
-    list_filter = ["muscle", "zones__kind", "region__group"]
+    list_display = ["name", "muscle", "region", "landmark", "prior"]
+    list_editable = ["prior"]
+    list_filter = ["muscle", "prior", "zones__kind", "region__group"]
     list_select_related = ["muscle", "region"]
-    search_fields = ["name", "slug", "locate", "landmark", "muscle__name"]
-    autocomplete_fields = ["muscle", "region", "sources"]
+    search_fields = ["name", "slug", "locate", "landmark", "muscle__name", "prior_basis"]
+    autocomplete_fields = ["muscle", "region", "sources", "prior_sources"]
     inlines = [ReferralZoneInline]
 
 

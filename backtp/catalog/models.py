@@ -207,6 +207,15 @@ class Muscle(models.Model):
 
 
 class TriggerPoint(models.Model):
+    class Prior(models.IntegerChoices):
+        """How commonly a point causes low back pain: what orders the points a body map
+        cannot tell apart (reference §9; see docs/suggestions.md)."""
+
+        OFTEN = 4, "Often found in low back pain"
+        COMMON = 3, "A common cause"
+        OCCASIONAL = 2, "An occasional cause"
+        LESS_COMMON = 1, "A less common cause"
+
     muscle = models.ForeignKey(Muscle, on_delete=models.CASCADE, related_name="trigger_points")
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=120)
@@ -220,6 +229,23 @@ class TriggerPoint(models.Model):
     )
     order = models.PositiveSmallIntegerField(default=0)
     sources = models.ManyToManyField(Source, related_name="trigger_points")
+    prior = models.PositiveSmallIntegerField(
+        "how common a cause",
+        choices=Prior,
+        default=Prior.OCCASIONAL,
+        help_text="How commonly this point causes low back pain. Ranks points the body map "
+        "cannot tell apart; a map that points elsewhere still wins.",
+    )
+    prior_basis = models.CharField(
+        "what that rests on",
+        max_length=300,
+        blank=True,
+        help_text="One sentence, shown with the suggestion: measured how often, or, where "
+        "it was not measured, which sources describe it.",
+    )
+    prior_sources = models.ManyToManyField(
+        Source, related_name="priors", blank=True, help_text="Where the prior comes from."
+    )
 
     objects = SlugManager()
 
