@@ -16,3 +16,9 @@ class User(AbstractUser):
         blank=True,
         help_text="Red-flag slugs of the contraindications this person answered yes to.",
     )
+    safety_answered_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When this person last answered the whole safety check with no sign that "
+        "stops self-treatment (see backtp/journal/safety.py for how long it counts).",
+    )

@@ -29,8 +29,28 @@ POSITIONS = [
 ]
 
 
+# The safety questions in groups, each answerable "none of these" with one tick: the
+# levels of RedFlag that each group holds, its key and its title.
+SAFETY_GROUPS = [
+    ("now", "Signs that need medical help straight away", (RedFlag.Level.EMERGENCY,)),
+    (
+        "doctor",
+        "Signs a doctor should check",
+        (RedFlag.Level.URGENT, RedFlag.Level.SOON),
+    ),
+    ("limits", "Things that change which techniques are safe", (RedFlag.Level.CONTRAINDICATION,)),
+]
+NONE_PREFIX = "none-"
+
+
 class SafetyForm(forms.Form):
-    """Every red flag as a required yes/no question, emergencies first."""
+    """Every red flag as a yes/no question, emergencies first, in groups.
+
+    Each group has a "None of these" checkbox: ticked, the group's unanswered questions
+    count as "No", so the form is valid without JavaScript (the script only fills in the
+    radios to show it). Nothing is ever chosen for the person: a question is answered
+    by its own radio or by that explicit tick, and a "Yes" with the tick is a mistake to
+    point out, not to guess at."""
 
     def __init__(self, *args: Any, flags: list[RedFlag], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -40,8 +60,36 @@ class SafetyForm(forms.Form):
                 label=flag.question,
                 choices=YES_NO,
                 widget=forms.RadioSelect,
-                error_messages={"required": "Please answer yes or no."},
+                required=False,
             )
+        for key, _, levels in SAFETY_GROUPS:
+            count = sum(flag.level in levels for flag in flags)
+            self.fields[NONE_PREFIX + key] = forms.BooleanField(
+                required=False,
+                label=f"None of these: answer “No” to all {count}",
+            )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        for key, _, levels in SAFETY_GROUPS:
+            none = cleaned.get(NONE_PREFIX + key)
+            slugs = [flag.slug for flag in self.flags if flag.level in levels]
+            if none and any(cleaned.get(slug) == "yes" for slug in slugs):
+                self.add_error(
+                    NONE_PREFIX + key,
+                    "You ticked “None of these” but answered “Yes” to a question above: "
+                    "untick it, or change that answer to “No”.",
+                )
+                continue
+            for slug in slugs:
+                if cleaned.get(slug):
+                    continue
+                if none:
+                    cleaned[slug] = "no"
+                elif slug not in self.errors:
+                    self.add_error(slug, "Please answer yes or no.")
+        return cleaned
 
     def yes(self, *levels: str) -> list[RedFlag]:
         return [
@@ -58,13 +106,24 @@ class SafetyForm(forms.Form):
             return "urgent"
         return "clear"
 
-    def groups(self) -> list[tuple[str, str, list[forms.BoundField]]]:
-        """The questions in two groups, for the template."""
-        signs = [self[f.slug] for f in self.flags if f.level != RedFlag.Level.CONTRAINDICATION]
-        limits = [self[f.slug] for f in self.flags if f.level == RedFlag.Level.CONTRAINDICATION]
+    def answers(self) -> dict[str, str]:
+        """Each question's answer, "yes" or "no" (after validation)."""
+        return {flag.slug: self.cleaned_data[flag.slug] for flag in self.flags}
+
+    def unanswered(self) -> int:
+        """How many questions still need a yes or no (after validation)."""
+        return sum(flag.slug in self.errors for flag in self.flags)
+
+    def groups(self) -> list[tuple[str, str, list[forms.BoundField], forms.BoundField]]:
+        """The questions in their groups, each with its "None of these" box, for the template."""
         return [
-            ("signs", "Signs that need a doctor first", signs),
-            ("limits", "Things that change what is safe for you", limits),
+            (
+                key,
+                title,
+                [self[flag.slug] for flag in self.flags if flag.level in levels],
+                self[NONE_PREFIX + key],
+            )
+            for key, title, levels in SAFETY_GROUPS
         ]
 
 

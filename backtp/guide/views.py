@@ -13,7 +13,7 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_htmx.http import HttpResponseLocation
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseLocation
 
 from backtp.catalog.models import BodyRegion, RedFlag, Technique, TriggerPoint
 from backtp.core.htmx import HtmxHttpRequest, template_for, vary_on_htmx
@@ -23,6 +23,7 @@ from backtp.guide.models import Assessment
 from backtp.guide.snapshot import current_catalogue
 from backtp.guide.state import STEP_URLS, GuideState
 from backtp.journal import plan as plans
+from backtp.journal import safety as safety_check
 from backtp.journal.selectors import point_history
 
 SHOWN = 6  # suggestions shown in full; the next few are listed briefly
@@ -59,7 +60,8 @@ def _guard(request: HtmxHttpRequest, state: GuideState, step: str) -> HttpRespon
 
 @require_safe
 def start(request: HtmxHttpRequest) -> HttpResponse:
-    return render(request, "guide/start.html", {"state": GuideState(request.session)})
+    context = {"state": GuideState(request.session), "questions": RedFlag.objects.count()}
+    return render(request, "guide/start.html", context)
 
 
 @require_POST
@@ -75,37 +77,48 @@ def safety(request: HtmxHttpRequest) -> HttpResponse:
     if state.stopped:
         return redirect("guide:stop")
     flags = list(RedFlag.objects.order_by("order"))
-    saved = (state.get("safety") or {}).get("answers")
+    # Sent here before a session (journal/safety.py): where to go back to afterwards.
+    next_url = safety_check.safe_next(request.POST.get("next") or request.GET.get("next"))
+    context = {"next": next_url}
+    saved = None if next_url else (state.get("safety") or {}).get("answers")
     if request.method == "POST":
         form = SafetyForm(request.POST, flags=flags)
         if not form.is_valid():
-            return _step(request, "guide/safety.html", {"form": form}, status=400)
+            return _step(request, "guide/safety.html", {**context, "form": form}, status=400)
         outcome = form.outcome()
-        if request.user.is_authenticated:
-            # Remembered for next time and editable in the account settings.
-            request.user.contraindications = [
-                f.slug for f in form.yes(RedFlag.Level.CONTRAINDICATION)
-            ]
-            request.user.save(update_fields=["contraindications"])
+        contraindications = [f.slug for f in form.yes(RedFlag.Level.CONTRAINDICATION)]
+        safety_check.record(request, contraindications=contraindications, stops=outcome != "clear")
         state.save(
             "safety",
             {
-                "answers": dict(form.cleaned_data),
+                "answers": form.answers(),
                 "outcome": outcome,
-                "contraindications": [f.slug for f in form.yes(RedFlag.Level.CONTRAINDICATION)],
+                "contraindications": contraindications,
                 "soon": [f.slug for f in form.yes(RedFlag.Level.SOON)],
             },
         )
-        return _go(request, reverse("guide:stop" if outcome != "clear" else "guide:body_map"))
+        if outcome != "clear":
+            return _go(request, reverse("guide:stop"))
+        if next_url:
+            return HttpResponseClientRedirect(next_url) if request.htmx else redirect(next_url)
+        return _go(request, reverse("guide:body_map"))
     if saved is None and request.user.is_authenticated:
+        # The person's own earlier answers to the contraindications; a "No" only if they
+        # have answered the check before (a new account has said nothing yet).
         remembered = set(request.user.contraindications)
+        answered = request.user.safety_answered_at is not None
         saved = {
             f.slug: "yes" if f.slug in remembered else "no"
             for f in flags
-            if f.level == RedFlag.Level.CONTRAINDICATION
+            if f.level == RedFlag.Level.CONTRAINDICATION and (answered or f.slug in remembered)
         }
     form = SafetyForm(initial=saved, flags=flags)
-    return _step(request, "guide/safety.html", {"form": form})
+    return _step(request, "guide/safety.html", {**context, "form": form})
+
+
+# Urgent signs that need a doctor the same day rather than within a day or two: a
+# suspected blood clot in a leg (NHS, "DVT": ask for an urgent GP appointment or call 111).
+SAME_DAY = frozenset({"blood-clot"})
 
 
 @vary_on_htmx
@@ -117,7 +130,9 @@ def stop(request: HtmxHttpRequest) -> HttpResponse:
     answers = state.answered("safety")["answers"]
     level = state.stopped
     flags = [f for f in RedFlag.objects.filter(level=level) if answers.get(f.slug) == "yes"]
-    return _step(request, "guide/stop.html", {"level": level, "flags": flags})
+    same_day = level == RedFlag.Level.URGENT and any(f.slug in SAME_DAY for f in flags)
+    context = {"level": level, "flags": flags, "same_day": same_day}
+    return _step(request, "guide/stop.html", context)
 
 
 def _region_rows(form: BodyMapForm) -> list[tuple[str, list[dict]]]:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from backtp.catalog.models import Routine, RoutineStep, Technique
 from backtp.core.htmx import HtmxHttpRequest, template_for, vary_on_htmx
-from backtp.journal import device
+from backtp.journal import device, safety
 from backtp.journal import plan as plans
 from backtp.journal.models import SessionStep
 from backtp.journal.services import SessionConflict, StepLog, treatment_session_save
@@ -30,11 +30,17 @@ def _plan_context(request: HtmxHttpRequest) -> dict:
     items = plans.load(request)
     techniques = _techniques(items)
     steps = [item.as_step(techniques[item.technique], n) for n, item in enumerate(items, 1)]
-    total = sum(step.total_seconds() for step in steps)
+    # Steps a contraindication rules out stay in the plan, marked, and the timer skips them.
+    check = safety.current(request)
+    left_out = safety.left_out(techniques, check)
+    for step in steps:
+        step.left_out = left_out.get(step.technique.slug, "")  # type: ignore[attr-defined]
+    total = sum(step.total_seconds() for step in steps if step.technique.slug not in left_out)
     return {
         "steps": steps,
         "total_minutes": max(1, round(total / 60)) if steps else 0,
         "side_choices": RoutineStep.Side.choices,
+        "safety_checked": check is not None,
     }
 
 
@@ -72,6 +78,9 @@ def plan_from_routine(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     routine = get_object_or_404(Routine.objects.prefetch_related("steps__technique"), slug=slug)
     plans.save(request, [plans.item_from_routine_step(step) for step in routine.steps.all()])
     plans.remember_routine(request, routine.slug)
+    # The plan is saved first, so nothing is lost while the person answers the safety check.
+    if safety.current(request) is None:
+        return redirect(safety.ask_url(reverse("journal:timer")))
     return redirect("journal:timer")
 
 
@@ -125,12 +134,22 @@ def plan_remove(request: HtmxHttpRequest, index: int) -> HttpResponse:
     return _back_to_plan(request, ("title", min(index, left - 1)) if left else ("empty", 0))
 
 
-def timer_plan(request: HtmxHttpRequest) -> dict:
-    """The plan as the timer script reads it (embedded in the page as JSON)."""
+def timer_plan(request: HtmxHttpRequest, check: safety.SafetyCheck | None = None) -> dict:
+    """The plan as the timer script reads it (embedded in the page as JSON), without the
+    steps `check`'s contraindications rule out: those are listed with the reason."""
     items = plans.load(request)
     techniques = _techniques(items)
-    steps = []
-    for number, item in enumerate(items, 1):
+    reasons = safety.left_out(techniques, check)
+    left_out = [
+        {"name": techniques[slug].name, "reason": reasons[slug]}
+        for slug in dict.fromkeys(item.technique for item in items)
+        if slug in reasons
+    ]
+    steps: list[dict[str, Any]] = []
+    for item in items:
+        if item.technique in reasons:
+            continue
+        number = len(steps) + 1
         technique = techniques[item.technique]
         step = item.as_step(technique, number)
         steps.append(
@@ -156,6 +175,7 @@ def timer_plan(request: HtmxHttpRequest) -> dict:
         "id": fingerprint,
         "routine": plans.routine(request),
         "steps": steps,
+        "left_out": left_out,
         "log_url": reverse("journal:log"),
         "plan_url": reverse("journal:plan"),
         "signup_url": reverse("accounts:signup"),
@@ -169,7 +189,11 @@ def timer_plan(request: HtmxHttpRequest) -> dict:
 
 @require_safe
 def timer(request: HtmxHttpRequest) -> HttpResponse:
-    data = timer_plan(request)
+    """The guided session; no session starts before a recent safety check (journal/safety.py)."""
+    check = safety.current(request)
+    if check is None and plans.load(request):
+        return redirect(safety.ask_url(request.get_full_path()))
+    data = timer_plan(request, check)
     return render(request, "journal/timer.html", {"plan": data, "has_steps": bool(data["steps"])})
 
 

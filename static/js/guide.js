@@ -1,6 +1,7 @@
 // "Where does it hurt?": small enhancements on top of plain forms that work without JavaScript.
 // - the body map mirrors the region checkboxes, and a tap on the map ticks the checkbox;
-// - "answer No to all" buttons on the safety screen (shown only when this script runs);
+// - a ticked "None of these" box on the safety screen fills in its group's "No" answers
+//   (the server counts them as "No" anyway), and a "Yes" in the group unticks it;
 // - after htmx swaps in the next step, focus its heading so screen readers announce it.
 (function () {
   "use strict";
@@ -26,9 +27,6 @@
 
   function enhance(root) {
     root.querySelectorAll("form[data-bodymap-form]").forEach(syncMap);
-    root.querySelectorAll("[data-answer-all]").forEach(function (button) {
-      button.hidden = false;
-    });
   }
 
   document.addEventListener("click", function (event) {
@@ -40,21 +38,23 @@
         box.checked = !box.checked;
         syncMap(form);
       }
-      return;
     }
-    var button = event.target.closest("[data-answer-all]");
-    if (button) {
-      var group = button.closest("fieldset");
-      group.querySelectorAll('input[type="radio"][value="' + button.dataset.answerAll + '"]').forEach(function (radio) {
+  });
+
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    var group = target.closest(".question-group");
+    if (group && target.matches("[data-answer-all]") && target.checked) {
+      group.querySelectorAll('input[type="radio"][value="' + target.dataset.answerAll + '"]').forEach(function (radio) {
         radio.checked = true;
       });
       group.querySelectorAll(".has-error").forEach(function (item) {
         item.classList.remove("has-error");
       });
+    } else if (group && target.matches('input[type="radio"][value="yes"]') && target.checked) {
+      var none = group.querySelector("[data-answer-all]");
+      if (none) none.checked = false;
     }
-  });
-
-  document.addEventListener("change", function (event) {
     var form = event.target.closest("form[data-bodymap-form]");
     if (form) syncMap(form);
   });

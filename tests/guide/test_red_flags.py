@@ -27,11 +27,11 @@ URGENT = {
     "osteoporosis-fall",
     "weak-immunity",
     "age-first-episode",
+    "blood-clot",  # a suspected DVT needs a doctor the same day (NHS DVT)
 }
 SOON = {"no-improvement", "morning-stiffness"}
 CONTRAINDICATIONS = {
     "blood-thinners": "",
-    "blood-clot": "leg",
     "osteoporosis": "",
     "skin-or-surgery": "",
     "abdominal-surgery": "abdomen",
@@ -66,6 +66,13 @@ def test_emergencies_say_to_call_the_emergency_number_and_stop_self_treatment(ca
         assert "doctor" in flag.advice and flag.stops_self_treatment
     for flag in RedFlag.objects.filter(level__in=["soon", "contraindication"]):
         assert not flag.stops_self_treatment
+
+
+def test_a_suspected_blood_clot_stops_self_treatment_and_asks_for_help_today(catalog) -> None:
+    flag = RedFlag.objects.get(slug="blood-clot")
+    assert flag.stops_self_treatment and not flag.excludes_area
+    assert "today" in flag.advice and "emergency number" in flag.advice
+    assert "nhs-dvt" in flag.sources.values_list("key", flat=True)
 
 
 def test_every_question_can_be_answered_yes_or_no(catalog) -> None:

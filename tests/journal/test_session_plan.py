@@ -17,6 +17,14 @@ def _steps(client: Client) -> list[str]:
     return [item.technique for item in plan.load(request)]
 
 
+def _answer_the_safety_check(client: Client) -> None:
+    """'No' to every safety question: no session starts before (tests/guide/test_safety_gate.py)."""
+    from backtp.catalog.models import RedFlag
+
+    answers = dict.fromkeys(RedFlag.objects.values_list("slug", flat=True), "no")
+    assert client.post("/where-does-it-hurt/safety/", answers).status_code == 302
+
+
 def test_adding_a_technique_uses_its_own_dose(client: Client, catalog) -> None:
     response = client.post("/session/plan/add/ql-ball-wall/")
     assert response["Location"] == "/session/plan/"
@@ -26,6 +34,7 @@ def test_adding_a_technique_uses_its_own_dose(client: Client, catalog) -> None:
 
 
 def test_a_routine_becomes_the_plan_and_opens_the_timer(client: Client, catalog) -> None:
+    _answer_the_safety_check(client)
     response = client.post("/session/plan/from-routine/tennis-ball-trio/")
     assert response["Location"] == "/session/"
     assert _steps(client) == [
@@ -100,6 +109,7 @@ def test_the_timer_page_carries_the_plan_as_json(client: Client, catalog) -> Non
     import json
     import re
 
+    _answer_the_safety_check(client)
     client.post("/session/plan/from-routine/three-step-programme/")
     html = client.get("/session/").content.decode()
     data = json.loads(re.search(r'id="session-plan"[^>]*>(.*?)</script>', html, re.S).group(1))
