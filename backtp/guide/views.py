@@ -5,6 +5,7 @@ with htmx the next step is swapped in place and its URL pushed to the history.
 Answers live in the session until the last step saves an Assessment.
 """
 
+from collections.abc import Iterable
 from typing import cast
 from uuid import UUID
 
@@ -237,7 +238,12 @@ def _save_assessment(request: HtmxHttpRequest, state: GuideState) -> Assessment:
     )
 
 
-SIDE_LABELS = {"right": "right side", "left": "left side", "both": "both sides"}
+SIDE_LABELS = {"right": "on your right side", "left": "on your left side", "both": "on both sides"}
+NOTHING_FITS = (
+    "None of the releases for your top suggestions can be done with the tools and "
+    "positions you chose, so no session plan was made. Start a new questionnaire and "
+    "choose more of what you have, or pick a technique from a trigger point's page."
+)
 
 
 def _results_context(assessment: Assessment, history: dict | None = None) -> dict:
@@ -277,6 +283,11 @@ def _results_context(assessment: Assessment, history: dict | None = None) -> dic
         }
         for rank, suggestion in enumerate(shown, 1)
     ]
+    # What "Start a session" will plan, so that the person knows before pressing it.
+    plan = [
+        (techniques[slug], SIDE_LABELS[side])
+        for slug, side in _plan_from(result.suggestions[:SHOWN]).items()
+    ]
     regions = [
         {
             "name": catalogue.regions[slug].name,
@@ -289,6 +300,9 @@ def _results_context(assessment: Assessment, history: dict | None = None) -> dic
     return {
         "assessment": assessment,
         "result": result,
+        # Until the engine's Result has it: pain almost everywhere is no trigger-point pattern.
+        "warning": getattr(result, "warning", ""),
+        "plan": plan,
         "cards": cards[:SHOWN],
         "more": cards[SHOWN:],
         "marked": sorted(marked),
@@ -300,35 +314,58 @@ def _results_context(assessment: Assessment, history: dict | None = None) -> dic
     }
 
 
+def _history(request: HtmxHttpRequest, assessment: Assessment) -> dict | None:
+    """Only the owner sees their own history in the ranking; a shared link shows none of it."""
+    if request.user.is_authenticated and assessment.user_id == request.user.pk:
+        return point_history(request.user)
+    return None
+
+
 @vary_on_htmx
 @require_safe
 def results(request: HtmxHttpRequest, assessment_id: UUID) -> HttpResponse:
     assessment = get_object_or_404(Assessment, pk=assessment_id)
-    # Only the owner sees their own history in the ranking; a shared link shows none of it.
-    history = None
-    if request.user.is_authenticated and assessment.user_id == request.user.pk:
-        history = point_history(request.user)
-    context = _results_context(assessment, history)
+    context = _results_context(assessment, _history(request, assessment))
     return render(request, template_for(request, "guide/results.html", "step"), context)
 
 
 FROM_RESULTS = 3  # techniques a plan made from results starts with
 
 
+def _plan_from(suggestions: Iterable[engine.Suggestion]) -> dict[str, str]:
+    """Technique slug -> side, in order, for the suggestions shown in full.
+
+    Only a suggestion's own techniques are used: those that fit the tools and positions
+    the person chose (and their contraindications). A point a planned technique already
+    works adds no second technique; its side is added to that technique's instead, so
+    a point suggested on the right and on the left is released on both sides."""
+    planned: dict[str, str] = {}
+    for suggestion in suggestions:
+        if not suggestion.techniques:
+            continue
+        done = next((slug for slug in suggestion.techniques if slug in planned), None)
+        if done is not None:
+            if planned[done] != suggestion.side:
+                planned[done] = "both"
+        elif len(planned) < FROM_RESULTS:
+            planned[suggestion.techniques[0]] = suggestion.side
+    return planned
+
+
 @require_POST
 def plan_from_results(request: HtmxHttpRequest, assessment_id: UUID) -> HttpResponse:
-    """A session plan from the top suggestions: each one's first technique not already in it."""
+    """A session plan from the top suggestions, with what the person has, on their sides."""
     assessment = get_object_or_404(Assessment, pk=assessment_id)
-    result = engine.suggest(assessment.answers(), current_catalogue())
-    chosen: list[tuple[str, str]] = []
-    for suggestion in result.suggestions:
-        taken = {slug for slug, _ in chosen}
-        slug = next((s for s in suggestion.techniques if s not in taken), None)
-        if slug:
-            chosen.append((slug, suggestion.side))
-        if len(chosen) == FROM_RESULTS:
-            break
-    techniques = Technique.objects.in_bulk({slug for slug, _ in chosen}, field_name="slug")
-    plans.save(request, [plans.default_item(techniques[slug], side) for slug, side in chosen])
+    answers = assessment.answers(_history(request, assessment))
+    result = engine.suggest(answers, current_catalogue())
+    planned = _plan_from(result.suggestions[:SHOWN])
+    if not planned:
+        # Keep whatever plan the person had: an empty or unfitting one helps nobody.
+        messages.info(request, NOTHING_FITS)
+        return redirect(assessment)
+    techniques = Technique.objects.in_bulk(planned, field_name="slug")
+    plans.save(
+        request, [plans.default_item(techniques[slug], side) for slug, side in planned.items()]
+    )
     plans.forget_routine(request)
     return redirect("journal:plan")
