@@ -11,6 +11,9 @@ class GuideConfig(AppConfig):
     name = "backtp.guide"
     verbose_name = "Where does it hurt?"
 
+    def ready(self) -> None:
+        from backtp.guide import signals  # noqa: F401
+
     def personal_data(self, user: "User") -> dict[str, Iterable[dict]]:
         """This app's part of the person's data export (accounts/services.py)."""
         return {"assessments": _assessments(user)}

@@ -21,6 +21,7 @@ from backtp.core.htmx import HtmxHttpRequest, template_for, vary_on_htmx
 from backtp.guide import engine
 from backtp.guide.forms import INTENSITIES, QUALITIES, BodyMapForm, FeelForm, HaveForm, SafetyForm
 from backtp.guide.models import Assessment
+from backtp.guide.signals import remember_anonymous
 from backtp.guide.snapshot import current_catalogue
 from backtp.guide.state import STEP_URLS, GuideState
 from backtp.journal import plan as plans
@@ -225,7 +226,7 @@ def _save_assessment(request: HtmxHttpRequest, state: GuideState) -> Assessment:
     safety, body, feeling, kit = (
         state.answered(step) for step in ("safety", "map", "feel", "have")
     )
-    return Assessment.objects.create(
+    assessment = Assessment.objects.create(
         user=request.user if request.user.is_authenticated else None,
         regions=body["regions"],
         worst=body["worst"],
@@ -236,6 +237,9 @@ def _save_assessment(request: HtmxHttpRequest, state: GuideState) -> Assessment:
         contraindications=safety["contraindications"],
         see_doctor_soon=safety["soon"],
     )
+    # Theirs once they log in or sign up in this browser session (guide/signals.py).
+    remember_anonymous(request, assessment)
+    return assessment
 
 
 SIDE_LABELS = {"right": "on your right side", "left": "on your left side", "both": "on both sides"}
