@@ -20,6 +20,9 @@ from backtp.journal.chart import pain_chart
 from backtp.journal.models import SessionStep, TreatmentSession
 
 MIN_SESSIONS_FOR_A_VERDICT = 2
+# Pain ratings move a point or two from day to day for no reason; below this many
+# sessions an average says little, and the page says so next to the figure.
+SURE_FROM = 5
 
 
 def sessions_for(user: User) -> QuerySet[TreatmentSession]:
@@ -40,18 +43,32 @@ class Effect:
     url: str
     sessions: int
     average_change: float
+    muscle: str = ""  # a trigger point's muscle, for grouping points treated together
+    muscle_url: str = ""
+    short_name: str = ""  # a trigger point's own name, without its muscle's
 
     @property
     def sentence(self) -> str:
-        """'lowered your pain by 2.1 points on average over 6 sessions'."""
-        over = f"on average over {self.sessions} session{'s' if self.sessions != 1 else ''}"
+        """'lowered your pain by 2.1 points on average'; certainty says from how many sessions."""
         size = abs(self.average_change)
         points = f"{size:.1f} point{'' if size == 1 else 's'}"
         if self.average_change < 0:
-            return f"lowered your pain by {points} {over}"
+            return f"lowered your pain by {points} on average"
         if self.average_change > 0:
-            return f"raised your pain by {points} {over}"
-        return f"made no difference to your pain {over}"
+            return f"raised your pain by {points} on average"
+        return "made no difference to your pain on average"
+
+    @property
+    def certainty(self) -> str:
+        """'from 2 sessions: too few to be sure'."""
+        counted = f"from {self.sessions} session{'s' if self.sessions != 1 else ''}"
+        if self.sessions < SURE_FROM:
+            return f"{counted}: too few to be sure"
+        return counted
+
+    @property
+    def sure(self) -> bool:
+        return self.sessions >= SURE_FROM
 
     @property
     def helped(self) -> bool:
@@ -64,6 +81,33 @@ class Effect:
 
 def _by_effect(effects: list[Effect]) -> list[Effect]:
     return sorted(effects, key=lambda e: (e.average_change, -e.sessions, e.name))
+
+
+@dataclass(frozen=True)
+class PointGroup:
+    """Trigger points of one muscle credited with the same figure: a technique works
+    several points at once, so these were treated together and cannot be told apart."""
+
+    muscle: str
+    muscle_url: str
+    points: tuple[Effect, ...]
+
+    @property
+    def effect(self) -> Effect:
+        """The figures they share."""
+        return self.points[0]
+
+
+def point_groups(points: list[Effect]) -> list[PointGroup]:
+    """what_helped()'s points, those of one muscle with the same figures on one line, in
+    the order of their best-placed point."""
+    groups: dict[tuple, list[Effect]] = {}
+    for point in points:
+        groups.setdefault((point.muscle, point.sessions, point.average_change), []).append(point)
+    return [
+        PointGroup(members[0].muscle, members[0].muscle_url, tuple(members))
+        for members in groups.values()
+    ]
 
 
 Totals = dict  # id or slug -> (sessions, average pain change)
@@ -122,7 +166,16 @@ def what_helped(user: User) -> tuple[list[Effect], list[Effect]]:
         for t in Technique.objects.filter(pk__in=by_technique).only("slug", "name")
     ]
     points = [
-        Effect(p.slug, f"{p.muscle.name}: {p.name}", p.get_absolute_url(), *by_point[p.pk])
+        Effect(
+            p.slug,
+            f"{p.muscle.name}: {p.name}",
+            p.get_absolute_url(),
+            sessions=by_point[p.pk][0],
+            average_change=by_point[p.pk][1],
+            muscle=p.muscle.name,
+            muscle_url=p.muscle.get_absolute_url(),
+            short_name=p.name,
+        )
         for p in TriggerPoint.objects.filter(pk__in=by_point)
         .select_related("muscle")
         .only("slug", "name", "muscle__slug", "muscle__name")
@@ -178,6 +231,8 @@ def progress_context(user: User) -> dict:
         "rows": recent,
         "techniques": techniques,
         "points": points,
+        "point_groups": point_groups(points),
+        "sure_from": SURE_FROM,
         "days": days,
         "per_day": user.sessions_per_day,
         "days_on_plan": sum(1 for _, count in days if count >= user.sessions_per_day),

@@ -103,8 +103,10 @@ def test_progress_shows_the_chart_its_table_and_what_helped(client: Client, cata
     assert '<svg viewBox="0 0 640 260" role="img"' in html
     assert html.count('class="dot dot--before"') == 5
     assert "Show the numbers as a table" in html
-    assert "lowered your pain by 2.0 points on average over 3 sessions" in html
-    assert "raised your pain by 0.5 points on average over 2 sessions" in html
+    assert "lowered your pain by 2.0 points on average" in html
+    assert "(from 3 sessions: too few to be sure)" in html
+    assert "raised your pain by 0.5 points on average" in html
+    assert "(from 2 sessions: too few to be sure)" in html
     assert "You reached it on 1 of the last 14 days" in html  # 5 today, plan of 5
 
 
