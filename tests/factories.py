@@ -142,9 +142,9 @@ class TechniqueFactory(DjangoModelFactory):
     tool = Technique.Tool.TENNIS_BALL
     position = Technique.Position.WALL
     method = Technique.Method.PRESSURE
-    hold_seconds = 30
-    repetitions = 3
-    minutes_per_side = Decimal("1.5")
+    hold_seconds_min = hold_seconds_max = 30
+    repetitions_min = repetitions_max = 3
+    minutes_per_side_min = minutes_per_side_max = Decimal("1.5")
     pressure = "Firm but comfortable."
 
     @factory.post_generation

@@ -107,12 +107,49 @@ class TechniqueStepInline(admin.TabularInline):
 
 @admin.register(Technique)
 class TechniqueAdmin(admin.ModelAdmin):
-    list_display = ["name", "tool", "position", "method", "discreet"]
+    list_display = ["name", "tool", "position", "method", "dose", "discreet"]
     list_filter = ["tool", "position", "method", "discreet", "per_side"]
     search_fields = ["name", "slug", "summary", "trigger_points__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["trigger_points", "sources"]
     inlines = [TechniqueStepInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "summary",
+                    "trigger_points",
+                    ("tool", "position", "method"),
+                    "discreet",
+                    "order",
+                    "sources",
+                ]
+            },
+        ),
+        (
+            "Dose, as its sources give it",
+            {
+                "description": "Each dose is a range: its lowest and highest value, or the same "
+                "number twice when the source gives one. Leave both empty when it does not apply.",
+                "fields": [
+                    ("minutes_per_side_min", "minutes_per_side_max"),
+                    "per_side",
+                    ("hold_seconds_min", "hold_seconds_max"),
+                    ("repetitions_min", "repetitions_max"),
+                    ("strokes_min", "strokes_max"),
+                    ("times_per_day_min", "times_per_day_max"),
+                ],
+            },
+        ),
+        ("How hard, and care", {"fields": ["pressure", "cautions"]}),
+    ]
+
+    @admin.display(description="Dose")
+    def dose(self, technique: Technique) -> str:
+        return technique.dosage
 
 
 class RoutineStepInline(admin.TabularInline):
@@ -123,11 +160,15 @@ class RoutineStepInline(admin.TabularInline):
 
 @admin.register(Routine)
 class RoutineAdmin(admin.ModelAdmin):
-    list_display = ["name", "times_per_day", "order"]
+    list_display = ["name", "how_often", "order"]
     search_fields = ["name", "slug", "summary", "description"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["sources"]
     inlines = [RoutineStepInline]
+
+    @admin.display(description="How often")
+    def how_often(self, routine: Routine) -> str:
+        return routine.per_day_note()
 
 
 @admin.register(RoutineStep)

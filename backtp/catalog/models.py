@@ -12,10 +12,12 @@ midline (rectus abdominis refers across both sides of the low back).
 """
 
 from decimal import Decimal
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 
 
@@ -324,7 +326,40 @@ class ReferralZone(models.Model):
     natural_key.dependencies = ["catalog.triggerpoint", "catalog.bodyregion"]  # type: ignore[attr-defined]
 
 
-DOSE_FIELDS = ("hold_seconds", "repetitions", "strokes", "minutes_per_side", "times_per_day")
+# Doses kept as ranges: each is a pair of fields, `<dose>_min` and `<dose>_max`.
+DOSE_RANGES = ("hold_seconds", "repetitions", "strokes", "minutes_per_side", "times_per_day")
+DOSE_FIELDS = tuple(f"{dose}_{end}" for dose in DOSE_RANGES for end in ("min", "max"))
+SECONDS_PER_STROKE = 3  # a slow stroke, for timing a step counted in strokes
+
+
+def range_check(model: str, dose: str) -> models.CheckConstraint:
+    """`<dose>_min` and `<dose>_max` both empty, or both above zero with min <= max."""
+    return models.CheckConstraint(
+        # Explicit NOT NULLs: comparing NULL is unknown, and a CHECK lets that pass.
+        condition=Q(**{f"{dose}_min__isnull": True, f"{dose}_max__isnull": True})
+        | Q(
+            **{
+                f"{dose}_min__isnull": False,
+                f"{dose}_max__isnull": False,
+                f"{dose}_min__gt": 0,
+                f"{dose}_max__gte": F(f"{dose}_min"),
+            }
+        ),
+        name=f"{model}_{dose}_range",
+        violation_error_message=(
+            f"Give both ends of the {dose.replace('_', ' ')} range, above zero, the lower one "
+            "first (the same number twice for a single value)."
+        ),
+    )
+
+
+def span(low: int | Decimal, high: int | Decimal) -> str:
+    """A range as a dose reads: '3' when both ends agree, '3–4' (an en dash) otherwise."""
+
+    def number(value: int | Decimal) -> str:
+        return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
+
+    return number(low) if low == high else f"{number(low)}–{number(high)}"
 
 
 class Technique(models.Model):
@@ -368,19 +403,55 @@ class Technique(models.Model):
     tool = models.CharField(max_length=14, choices=Tool)
     position = models.CharField(max_length=11, choices=Position)
     method = models.CharField(max_length=13, choices=Method)
-    hold_seconds = models.PositiveSmallIntegerField(
+    # Each dose is a range, as the sources give it ("1-2 min per side", "6-12 strokes"):
+    # both ends empty, or both set with the lower end first (equal for a single number).
+    hold_seconds_min = models.PositiveSmallIntegerField(
+        "shortest hold (s)",
         null=True,
         blank=True,
         validators=[MinValueValidator(5), MaxValueValidator(120)],
         help_text="Length of one hold, when the technique holds.",
     )
-    repetitions = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    hold_seconds_max = models.PositiveSmallIntegerField(
+        "longest hold (s)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(5), MaxValueValidator(120)],
     )
-    strokes = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(30)]
+    repetitions_min = models.PositiveSmallIntegerField(
+        "fewest repetitions",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
     )
-    minutes_per_side = models.DecimalField(
+    repetitions_max = models.PositiveSmallIntegerField(
+        "most repetitions",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    strokes_min = models.PositiveSmallIntegerField(
+        "fewest strokes",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
+    strokes_max = models.PositiveSmallIntegerField(
+        "most strokes",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
+    minutes_per_side_min = models.DecimalField(
+        "fewest minutes per side",
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("5"))],
+    )
+    minutes_per_side_max = models.DecimalField(
+        "most minutes per side",
         max_digits=3,
         decimal_places=1,
         null=True,
@@ -388,8 +459,17 @@ class Technique(models.Model):
         validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("5"))],
     )
     per_side = models.BooleanField(default=True, help_text="Done on one side, then the other.")
-    times_per_day = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    times_per_day_min = models.PositiveSmallIntegerField(
+        "fewest times a day",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    times_per_day_max = models.PositiveSmallIntegerField(
+        "most times a day",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
     )
     pressure = models.TextField("pressure guidance")
     cautions = models.TextField(blank=True)
@@ -402,17 +482,11 @@ class Technique(models.Model):
     class Meta:
         ordering = ["order", "name"]
         constraints = [
-            *(
-                models.CheckConstraint(
-                    condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gt": 0}),
-                    name=f"technique_{field}_positive",
-                )
-                for field in DOSE_FIELDS
-            ),
+            *(range_check("technique", dose) for dose in DOSE_RANGES),
             models.CheckConstraint(
-                condition=Q(hold_seconds__isnull=False)
-                | Q(strokes__isnull=False)
-                | Q(minutes_per_side__isnull=False),
+                condition=Q(hold_seconds_min__isnull=False)
+                | Q(strokes_min__isnull=False)
+                | Q(minutes_per_side_min__isnull=False),
                 name="technique_has_a_dose",
             ),
         ]
@@ -447,22 +521,69 @@ class Technique(models.Model):
     def hands_only(self) -> bool:
         return self.tool in self.HAND_TOOLS
 
+    def dose_range(self, dose: str) -> tuple[Any, Any] | None:
+        """(lowest, highest) of one of DOSE_RANGES, or None when the technique has no such dose."""
+        low, high = getattr(self, f"{dose}_min"), getattr(self, f"{dose}_max")
+        return None if low is None or high is None else (low, high)
+
+    def hold_seconds_range(self) -> tuple[int, int]:
+        """Seconds one hold may last; any hold the catalogue allows when the source gives none."""
+        return self.dose_range("hold_seconds") or (5, 120)
+
+    def repetitions_range(self) -> tuple[int, int]:
+        return self.dose_range("repetitions") or (1, 10)
+
+    def work_seconds_range(self) -> tuple[int, int]:
+        """Seconds a timed step may work one side: the minutes per side, else time for the
+        strokes, else the holds back to back."""
+        if minutes := self.dose_range("minutes_per_side"):
+            return int(minutes[0] * 60), int(minutes[1] * 60)
+        if strokes := self.dose_range("strokes"):
+            low, high = (max(30, n * SECONDS_PER_STROKE) for n in strokes)
+            return low, high
+        holds, times = self.hold_seconds_range(), self.repetitions_range()
+        return holds[0] * times[0], holds[1] * times[1]
+
+    def out_of_range(
+        self,
+        *,
+        duration_seconds: int | None = None,
+        hold_seconds: int | None = None,
+        repetitions: int | None = None,
+    ) -> dict[str, str]:
+        """The step values given that lie outside this technique's dose, with what to choose."""
+        limits = {
+            "duration_seconds": (duration_seconds, self.work_seconds_range(), "seconds per side"),
+            "hold_seconds": (hold_seconds, self.hold_seconds_range(), "seconds per hold"),
+            "repetitions": (repetitions, self.repetitions_range(), "holds"),
+        }
+        return {
+            field: (f"Keep {low}" if low == high else f"Choose {low} to {high}")
+            + f" {unit} for {self.name} (dose: {self.dosage.lower()})."
+            for field, (value, (low, high), unit) in limits.items()
+            if value is not None and not low <= value <= high
+        }
+
     def dosage_parts(self) -> list[str]:
-        """The dose as short phrases, e.g. ['Hold 10 s', '3 times', 'each side']."""
+        """The dose as short phrases, e.g. ['Hold 10 s', '3–4 times', 'each side']."""
         parts = []
-        if self.minutes_per_side is not None:
-            minutes = f"{self.minutes_per_side.normalize():f}"
-            parts.append(f"{minutes} min" + (" per side" if self.per_side else ""))
-        if self.hold_seconds is not None:
-            parts.append(f"hold {self.hold_seconds} s")
-        if self.repetitions is not None:
-            parts.append("once" if self.repetitions == 1 else f"{self.repetitions} times")
-        if self.strokes is not None:
-            parts.append(f"{self.strokes} strokes")
-        if self.per_side and self.minutes_per_side is None:
+        if minutes := self.dose_range("minutes_per_side"):
+            amount = (
+                f"{span(*(int(m * 60) for m in minutes))} s"  # "30–60 s" reads better than 0.5–1
+                if minutes[0] < 1
+                else f"{span(*minutes)} min"
+            )
+            parts.append(amount + (" per side" if self.per_side else ""))
+        if holds := self.dose_range("hold_seconds"):
+            parts.append(f"hold {span(*holds)} s")
+        if times := self.dose_range("repetitions"):
+            parts.append("once" if times == (1, 1) else f"{span(*times)} times")
+        if strokes := self.dose_range("strokes"):
+            parts.append(f"{span(*strokes)} strokes")
+        if self.per_side and minutes is None:
             parts.append("each side")
-        if self.times_per_day is not None:
-            parts.append(f"up to {self.times_per_day}× a day")
+        if per_day := self.dose_range("times_per_day"):
+            parts.append("once a day" if per_day == (1, 1) else f"{span(*per_day)} times a day")
         return parts
 
     @property
@@ -509,8 +630,17 @@ class Routine(models.Model):
     name = models.CharField(max_length=120)
     summary = models.CharField(max_length=200)
     description = models.TextField()
-    times_per_day = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    times_per_day_min = models.PositiveSmallIntegerField(
+        "fewest times a day",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    times_per_day_max = models.PositiveSmallIntegerField(
+        "most times a day",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
     )
     order = models.PositiveSmallIntegerField(default=0)
     sources = models.ManyToManyField(Source, related_name="routines")
@@ -519,6 +649,7 @@ class Routine(models.Model):
 
     class Meta:
         ordering = ["order", "name"]
+        constraints = [range_check("routine", "times_per_day")]
 
     def __str__(self) -> str:
         return self.name
@@ -537,7 +668,11 @@ class Routine(models.Model):
         return max(1, round(self.total_seconds() / 60))
 
     def per_day_note(self) -> str:
-        return f"up to {self.times_per_day} times a day" if self.times_per_day else ""
+        """'5–7 times a day' as its source gives it, or nothing."""
+        low, high = self.times_per_day_min, self.times_per_day_max
+        if low is None or high is None:
+            return ""
+        return "once a day" if (low, high) == (1, 1) else f"{span(low, high)} times a day"
 
 
 class RoutineStepManager(models.Manager["RoutineStep"]):
@@ -608,6 +743,18 @@ class RoutineStep(models.Model):
 
     natural_key.dependencies = ["catalog.routine", "catalog.technique"]  # type: ignore[attr-defined]
 
+    def clean(self) -> None:
+        """A routine keeps concrete values, each inside its technique's range."""
+        super().clean()
+        if self.technique_id is not None:
+            problems = self.technique.out_of_range(
+                duration_seconds=self.duration_seconds,
+                hold_seconds=self.hold_seconds,
+                repetitions=self.repetitions,
+            )
+            if problems:
+                raise ValidationError(problems)
+
     def muscles(self) -> list["Muscle"]:
         """The muscles this step works, in catalogue order (uses prefetched points)."""
         found = {point.muscle.pk: point.muscle for point in self.technique.trigger_points.all()}
@@ -634,7 +781,11 @@ class RoutineStep(models.Model):
             amount = f"{seconds // 60} min" + (f" {seconds % 60} s" if seconds % 60 else "")
             amount = amount if seconds >= 60 else f"{seconds} s"
         else:
-            amount = f"{self.repetitions} × {self.hold_seconds} s holds"
+            amount = (
+                f"one {self.hold_seconds} s hold"
+                if self.repetitions == 1
+                else f"{self.repetitions} × {self.hold_seconds} s holds"
+            )
         if self.passes == 2:
             return f"{amount} on each side"
         if self.side == self.Side.BOTH:

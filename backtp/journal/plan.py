@@ -37,17 +37,27 @@ def _dose(item: PlanItem) -> dict:
 
 
 def default_item(technique: Technique, side: str = RoutineStep.Side.BOTH) -> PlanItem:
-    """A step at the technique's own dose: its minutes per side, its holds, or time for strokes."""
-    if technique.minutes_per_side is not None:
-        return PlanItem(technique.slug, side, duration_seconds=int(technique.minutes_per_side * 60))
-    if technique.hold_seconds is not None:
+    """A step at the low end of the technique's dose: its fewest minutes per side, or its
+    shortest hold and fewest repetitions, or time for its fewest strokes.
+
+    The low end because a first session should be the gentlest its source allows (soreness
+    can follow for a day or two); the plan page lets the person raise it within the range.
+    """
+    if technique.dose_range("minutes_per_side") is None and technique.dose_range("hold_seconds"):
         return PlanItem(
             technique.slug,
             side,
-            hold_seconds=technique.hold_seconds,
-            repetitions=technique.repetitions or 1,
+            hold_seconds=technique.hold_seconds_range()[0],
+            repetitions=technique.repetitions_range()[0],
         )
-    return PlanItem(technique.slug, side, duration_seconds=max(30, (technique.strokes or 10) * 3))
+    return PlanItem(technique.slug, side, duration_seconds=technique.work_seconds_range()[0])
+
+
+def seconds_range(item: PlanItem, technique: Technique) -> tuple[int, int]:
+    """The seconds a person may set for this step: per side when timed, per hold otherwise."""
+    if item.duration_seconds is not None:
+        return technique.work_seconds_range()
+    return technique.hold_seconds_range()
 
 
 def item_from_routine_step(step: RoutineStep) -> PlanItem:

@@ -85,8 +85,45 @@ def plan_from_routine(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 
 class StepChangeForm(forms.Form):
-    side = forms.ChoiceField(choices=RoutineStep.Side.choices)
-    seconds = forms.IntegerField(min_value=10, max_value=600, required=False)
+    """A plan step's side, and its time (and holds) within its technique's dose."""
+
+    side = forms.ChoiceField(
+        choices=RoutineStep.Side.choices,
+        error_messages={"invalid_choice": "Choose the left side, the right side or both."},
+    )
+    seconds = forms.IntegerField(required=False)
+    repetitions = forms.IntegerField(required=False)
+
+    def __init__(self, data: Any, *, item: plans.PlanItem, technique: Technique) -> None:
+        super().__init__(data)
+        self.item, self.technique = item, technique
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        seconds, repetitions = cleaned.get("seconds"), cleaned.get("repetitions")
+        timed = self.item.duration_seconds is not None
+        problems = self.technique.out_of_range(
+            duration_seconds=seconds if timed else None,
+            hold_seconds=None if timed else seconds,
+            repetitions=None if timed else repetitions,
+        )
+        for field, message in problems.items():
+            self.add_error("repetitions" if field == "repetitions" else "seconds", message)
+        return cleaned
+
+    def changes(self) -> dict[str, object]:
+        """What to change in the plan item: its side, and its time or its holds."""
+        changes: dict[str, object] = {"side": self.cleaned_data["side"]}
+        seconds, repetitions = self.cleaned_data["seconds"], self.cleaned_data["repetitions"]
+        if self.item.duration_seconds is not None:
+            if seconds:
+                changes["duration_seconds"] = seconds
+        else:
+            if seconds:
+                changes["hold_seconds"] = seconds
+            if repetitions:
+                changes["repetitions"] = repetitions
+        return changes
 
 
 def _step_index(request: HtmxHttpRequest, index: int) -> list[plans.PlanItem]:
@@ -99,16 +136,13 @@ def _step_index(request: HtmxHttpRequest, index: int) -> list[plans.PlanItem]:
 @require_POST
 def plan_change(request: HtmxHttpRequest, index: int) -> HttpResponse:
     items = _step_index(request, index)
-    form = StepChangeForm(request.POST)
+    technique = get_object_or_404(Technique, slug=items[index].technique)
+    form = StepChangeForm(request.POST, item=items[index], technique=technique)
     if not form.is_valid():
-        return HttpResponse("Choose a side, and a time between 10 and 600 seconds.", status=400)
-    changes: dict[str, object] = {"side": form.cleaned_data["side"]}
-    seconds = form.cleaned_data["seconds"]
-    if seconds and items[index].duration_seconds is not None:
-        changes["duration_seconds"] = seconds
-    elif seconds and items[index].hold_seconds is not None:
-        changes["hold_seconds"] = min(seconds, 120)
-    plans.save(request, plans.update(items, index, **changes))
+        # Each message says what to choose: the range comes from the technique's sources.
+        messages = [str(message) for errors in form.errors.values() for message in errors]
+        return HttpResponse(" ".join(messages), status=400, content_type="text/plain")
+    plans.save(request, plans.update(items, index, **form.changes()))
     return _back_to_plan(request, ("save", index))
 
 
@@ -161,6 +195,7 @@ def timer_plan(request: HtmxHttpRequest, check: safety.SafetyCheck | None = None
                 "tool": technique.get_tool_display(),
                 "position": technique.get_position_display(),
                 "dose": step.dose,
+                "dose_range": technique.dosage,  # what its sources give, for the step list
                 "side": item.side,
                 "passes": ["right", "left"] if step.passes == 2 else [item.side],
                 "duration_seconds": item.duration_seconds,

@@ -166,18 +166,18 @@ def test_points_are_described_on_the_right_side(points) -> None:
 
 
 def test_every_dose_is_within_sane_bounds(catalog) -> None:
+    bounds = {
+        "hold_seconds": (5, 120),
+        "repetitions": (1, 10),
+        "strokes": (1, 30),
+        "minutes_per_side": (Decimal("0.5"), Decimal("5")),
+        "times_per_day": (1, 10),
+    }
     for technique in Technique.objects.all():
         technique.full_clean()
-        if technique.hold_seconds is not None:
-            assert 5 <= technique.hold_seconds <= 120, technique.slug
-        if technique.repetitions is not None:
-            assert 1 <= technique.repetitions <= 10, technique.slug
-        if technique.strokes is not None:
-            assert 1 <= technique.strokes <= 30, technique.slug
-        if technique.minutes_per_side is not None:
-            assert Decimal("0.5") <= technique.minutes_per_side <= Decimal("5"), technique.slug
-        if technique.times_per_day is not None:
-            assert 1 <= technique.times_per_day <= 10, technique.slug
+        for dose, (lowest, highest) in bounds.items():
+            if found := technique.dose_range(dose):
+                assert lowest <= found[0] <= found[1] <= highest, f"{technique.slug} {dose}"
 
 
 def test_every_technique_has_numbered_steps_and_pressure_guidance(catalog) -> None:

@@ -25,9 +25,12 @@ def technique():
         tool="fists",
         position="standing",
         method="pressure",
-        hold_seconds=10,
-        repetitions=3,
-        minutes_per_side=None,
+        hold_seconds_min=10,
+        hold_seconds_max=10,
+        repetitions_min=3,
+        repetitions_max=4,
+        minutes_per_side_min=None,
+        minutes_per_side_max=None,
         discreet=True,
         cautions="Stop if the pain turns sharp.",
         steps=["Make two loose fists.", "Place them below the top of the hip bone.", "Lean back."],
@@ -39,7 +42,7 @@ def test_it_shows_ordered_steps_tool_position_and_dose(client: Client, technique
     steps = ["Make two loose fists.", "Place them below the top of the hip bone.", "Lean back."]
     positions = [html.index(step) for step in steps]
     assert positions == sorted(positions)
-    for text in ("Fists", "Standing", "Sustained pressure", "Hold 10 s, 3 times, each side"):
+    for text in ("Fists", "Standing", "Sustained pressure", "Hold 10 s, 3–4 times, each side"):
         assert text in html
     assert "Discreet enough for work" in html
     assert "Stop if the pain turns sharp." in html
