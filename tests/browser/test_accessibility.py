@@ -121,8 +121,8 @@ def _questionnaire(audit: Audit) -> str:
     audit("safety-unanswered")
     # The 400 that carried those errors was asked for; anything else still fails the test.
     page.js_errors[:] = [e for e in page.js_errors if not re.match(r"400 for .*/safety/$", e)]
-    for button in page.get_by_role("button", name=re.compile("answer “No” to all")).all():
-        button.click()
+    for box in page.get_by_role("checkbox", name=re.compile("answer “No” to all")).all():
+        box.check()
     page.get_by_role("button", name="Next: where it hurts").click()
     expect(page).to_have_url(re.compile(r"/body-map/$"))
     audit("body-map-empty")
@@ -189,8 +189,8 @@ def _plan_and_timer(audit: Audit, results_url: str) -> None:
 def _stop_page(audit: Audit) -> None:
     page = audit.page
     page.goto("/where-does-it-hurt/safety/")
-    for button in page.get_by_role("button", name=re.compile("answer “No” to all")).all():
-        button.click()
+    for box in page.get_by_role("checkbox", name=re.compile("answer “No” to all")).all():
+        box.check()
     page.locator("#q-saddle-numbness").get_by_label("Yes").check()
     page.get_by_role("button", name="Next: where it hurts").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Get medical help now")

@@ -26,6 +26,11 @@ def test_save_logged_out_then_sign_up_and_find_it_in_the_journal(
     page.clock.install()
     page.goto("/routines/tennis-ball-trio/")
     page.get_by_role("button", name="Start this routine with the timer").click()
+    # The safety check comes first, then the session the person was starting.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Before your session: a safety check")
+    for box in page.get_by_role("checkbox", name=re.compile("answer “No” to all")).all():
+        box.check()
+    page.get_by_role("button", name="Next: your session").click()
     expect(page).to_have_url(re.compile(r"/session/$"))
     page.get_by_role("radio", name="7", exact=True).check()
     page.get_by_role("button", name="Start").click()

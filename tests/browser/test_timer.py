@@ -30,9 +30,25 @@ def csrf_token(page: Page) -> str:
     return next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
 
 
+NONE_OF_THESE = {"none-now": "on", "none-doctor": "on", "none-limits": "on"}
+
+
+def answer_safety_check(page: Page, live_server, token: str) -> None:
+    """'None of these' to every group of the safety check: no session starts before it."""
+    response = page.request.post(
+        f"{live_server.url}/where-does-it-hurt/safety/",
+        headers={"X-CSRFToken": token},
+        form=NONE_OF_THESE,
+        max_redirects=0,
+    )
+    assert response.status == 302, response.status
+
+
 def make_plan(page: Page, live_server, *steps: tuple[str, str]) -> None:
-    """Put these (technique, side) steps in the session plan the browser context shares."""
+    """Put these (technique, side) steps in the session plan the browser context shares,
+    with the safety check answered."""
     token = csrf_token(page)
+    answer_safety_check(page, live_server, token)
     for slug, side in steps:
         response = page.request.post(
             f"{live_server.url}/session/plan/add/{slug}/",
