@@ -290,7 +290,7 @@ def _results_context(assessment: Assessment, history: dict | None = None) -> dic
     # What "Start a session" will plan, so that the person knows before pressing it.
     plan = [
         (techniques[slug], SIDE_LABELS[side])
-        for slug, side in _plan_from(result.suggestions[:SHOWN]).items()
+        for slug, side in _plan_from(result.suggestions[:SHOWN], catalogue, assessment).items()
     ]
     regions = [
         {
@@ -336,13 +336,23 @@ def results(request: HtmxHttpRequest, assessment_id: UUID) -> HttpResponse:
 FROM_RESULTS = 3  # techniques a plan made from results starts with
 
 
-def _plan_from(suggestions: Iterable[engine.Suggestion]) -> dict[str, str]:
+def _plan_from(
+    suggestions: Iterable[engine.Suggestion], catalogue: engine.Catalogue, assessment: Assessment
+) -> dict[str, str]:
     """Technique slug -> side, in order, for the suggestions shown in full.
 
     Only a suggestion's own techniques are used: those that fit the tools and positions
-    the person chose (and their contraindications). A point a planned technique already
-    works adds no second technique; its side is added to that technique's instead, so
-    a point suggested on the right and on the left is released on both sides."""
+    the person chose (and their contraindications). Of those, the first with the very
+    tool they named (or only hands or a cushion) comes before one the engine lets
+    another ball stand in for. A point a planned technique already works adds no second
+    technique; its side is added to that technique's instead, so a point suggested on
+    the right and on the left is released on both sides."""
+    tools = set(assessment.tools)
+
+    def named(slug: str) -> bool:
+        tool = catalogue.techniques[slug].tool
+        return tool in tools or engine.TOOL_NEEDS.get(tool, frozenset()) is None
+
     planned: dict[str, str] = {}
     for suggestion in suggestions:
         if not suggestion.techniques:
@@ -352,7 +362,8 @@ def _plan_from(suggestions: Iterable[engine.Suggestion]) -> dict[str, str]:
             if planned[done] != suggestion.side:
                 planned[done] = "both"
         elif len(planned) < FROM_RESULTS:
-            planned[suggestion.techniques[0]] = suggestion.side
+            first = next((s for s in suggestion.techniques if named(s)), suggestion.techniques[0])
+            planned[first] = suggestion.side
     return planned
 
 
@@ -361,8 +372,9 @@ def plan_from_results(request: HtmxHttpRequest, assessment_id: UUID) -> HttpResp
     """A session plan from the top suggestions, with what the person has, on their sides."""
     assessment = get_object_or_404(Assessment, pk=assessment_id)
     answers = assessment.answers(_history(request, assessment))
-    result = engine.suggest(answers, current_catalogue())
-    planned = _plan_from(result.suggestions[:SHOWN])
+    catalogue = current_catalogue()
+    result = engine.suggest(answers, catalogue)
+    planned = _plan_from(result.suggestions[:SHOWN], catalogue, assessment)
     if not planned:
         # Keep whatever plan the person had: an empty or unfitting one helps nobody.
         messages.info(request, NOTHING_FITS)

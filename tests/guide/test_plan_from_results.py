@@ -53,6 +53,24 @@ def test_the_plan_uses_only_the_tools_and_positions_the_person_chose(
         assert Technique.objects.get(slug=slug).name in html
 
 
+def test_a_technique_with_the_ball_the_person_named_comes_before_another_ball(
+    person_client: Client, catalog, person
+) -> None:
+    # A tennis ball can stand in for a massage ball, but when one of the point's
+    # releases needs only what the person named, the plan takes that one.
+    assessment = Assessment.objects.create(
+        user=person,
+        regions={"right-low-back": 6, "right-front-thigh": 5},
+        tools=["tennis-ball"],
+        positions=["floor"],
+    )
+    person_client.post(plan_url(assessment))
+    steps = planned(person)
+    assert steps and "psoas-ball-face-down" not in dict(steps)
+    for slug, _side in steps:
+        assert Technique.objects.get(slug=slug).tool in HANDS | {"tennis-ball"}, slug
+
+
 def test_the_results_page_says_what_the_session_will_start_with(
     person_client: Client, catalog, person
 ) -> None:
