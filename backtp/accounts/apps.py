@@ -23,5 +23,8 @@ class AccountsConfig(AppConfig):
                 "date_joined": user.date_joined.isoformat(),
                 "sessions_per_day": user.sessions_per_day,
                 "contraindications": user.contraindications,
+                "safety_answered_at": (
+                    user.safety_answered_at.isoformat() if user.safety_answered_at else None
+                ),
             }
         }

@@ -54,6 +54,9 @@ def test_the_safety_check_remembers_contraindications(client: Client, catalog, a
     client.post("/where-does-it-hurt/safety/", answers)
     ana.refresh_from_db()
     assert ana.contraindications == ["varicose-veins"]
+    assert ana.safety_answered_at is not None  # counts for a week (journal/safety.py)
+    exported = json.loads(b"".join(client.get("/accounts/export.json").streaming_content))
+    assert exported["account"]["safety_answered_at"] == ana.safety_answered_at.isoformat()
     client.post("/where-does-it-hurt/start-again/")
     html = client.get("/where-does-it-hurt/safety/").content.decode()
     assert re.search(r'name="varicose-veins" value="yes"[^>]*checked', html)
@@ -92,6 +95,7 @@ def export_as_it_was(user) -> dict:
             "date_joined": user.date_joined.isoformat(),
             "sessions_per_day": user.sessions_per_day,
             "contraindications": user.contraindications,
+            "safety_answered_at": None,
         },
         "plan": [
             {
@@ -263,6 +267,7 @@ def test_the_json_export_is_streamed_with_the_same_keys_and_values_as_before(
         "date_joined",
         "sessions_per_day",
         "contraindications",
+        "safety_answered_at",
     }
     # nothing of bob's
     for session in TreatmentSession.objects.filter(user=bob):
