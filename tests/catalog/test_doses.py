@@ -63,6 +63,10 @@ def test_dosage_reads_as_a_person_would_say_it(doses, wording) -> None:
         ("/techniques/gmed-overlap-fists/", ["Hold 10 s, 3–4 times"]),  # seed 003
         ("/muscles/quadratus-lumborum/", ["1–2 min per side", "30–60 s per side, 5–7 times a day"]),
         ("/routines/tennis-ball-trio/", ["5–7 times a day"]),  # seed 001
+        (
+            "/routines/four-muscle-ball-routine/",  # seed 000: concrete steps inside the range
+            ["1 min 30 s on each side", "Its sources give 1–2 min per side."],
+        ),
         ("/routines/", ["5–7 times a day"]),
     ],
 )
@@ -162,7 +166,8 @@ def test_adding_techniques_starts_from_the_low_end_of_their_seeds_ranges(
     assert "3 × 10 s holds, both sides at once" in html
     assert 'min="60" max="120"' in html
     assert 'name="repetitions" id="repetitions-1" min="3" max="4"' in html
-    assert "1–2 min per side" in html and "Hold 10 s, 3–4 times" in html
+    assert "Its sources give 1–2 min per side;" in html
+    assert "Its sources give hold 10 s, 3–4 times;" in html
 
 
 def test_a_change_inside_the_range_is_kept(client: Client, catalog) -> None:
