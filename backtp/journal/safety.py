@@ -14,6 +14,7 @@ sessions: a weekly check costs a minute or two, a missed sign costs far more. An
 with a sign that stops self-treatment records nothing that lets a session start.
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,6 +30,9 @@ from backtp.catalog.models import Muscle, RedFlag, Technique
 RECENT = timedelta(days=7)
 SESSION_KEY = "safety_check"
 MAX_NEXT = 200  # characters of a `next` path kept; a longer one is not one of ours
+# Our own paths and query strings use no other characters: no control characters, no
+# spaces, no backslash, and no second slash at the start (that would name another host).
+LOCAL_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9\-._~/%?=&+]*")
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,7 @@ def current(request: HttpRequest) -> SafetyCheck | None:
 
 def safe_next(url: object) -> str | None:
     """`url` if it is a path on this site (where to go after the safety check), else None."""
-    if not isinstance(url, str) or not url.startswith("/") or len(url) > MAX_NEXT:
+    if not isinstance(url, str) or len(url) > MAX_NEXT or not LOCAL_PATH.fullmatch(url):
         return None
     return url if url_has_allowed_host_and_scheme(url, allowed_hosts=None) else None
 

@@ -219,7 +219,16 @@ def test_the_account_remembers_a_contraindication_the_session_did_not_say(
 
 @pytest.mark.parametrize(
     "next_url",
-    ["https://evil.example/", "//evil.example/session/", "/\\evil.example", "javascript:x", ""],
+    [
+        "https://evil.example/",
+        "//evil.example/session/",
+        "/\\evil.example",
+        "javascript:x",
+        "",
+        "/\x00",
+        "/ /evil.example",
+        "/session/" + "a" * 300,
+    ],
 )
 def test_next_is_followed_only_when_it_is_a_path_on_this_site(
     client: Client, catalog, next_url: str
