@@ -96,6 +96,7 @@ class Load:
     def member(self, name: str) -> None:
         client = self.client(name)
         rig.log_in(client, name, PASSWORD)
+        rig.answer_safety_check(client)  # no session starts before it
         while not self.stop.is_set():
             slug = random.choice(self.techniques)
             self.logged_in(client, f"/techniques/{slug}/")

@@ -401,6 +401,12 @@ def answer_questionnaire(client: Client) -> str:
     return results
 
 
+def answer_safety_check(client: Client) -> None:
+    """'None of these' to each group of the safety check, which comes before any session
+    (backtp/journal/safety.py); logged in, the account keeps it for a week."""
+    submit(client, GUIDE + "safety/", {"none-now": "on", "none-doctor": "on", "none-limits": "on"})
+
+
 def add_to_plan(client: Client, technique: str) -> None:
     page = client.get(f"/techniques/{technique}/")
     form = {"side": "both", "csrfmiddlewaretoken": csrf_token(page)}
