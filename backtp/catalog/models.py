@@ -217,6 +217,7 @@ class TriggerPoint(models.Model):
         COMMON = 3, "A common cause"
         OCCASIONAL = 2, "An occasional cause"
         LESS_COMMON = 1, "A less common cause"
+        RARE = 0, "A rare cause"
 
     muscle = models.ForeignKey(Muscle, on_delete=models.CASCADE, related_name="trigger_points")
     slug = models.SlugField(unique=True)

@@ -3,33 +3,47 @@
 A pure, deterministic function over plain data: `suggest(answers, catalogue)`. No ORM,
 no request. `backtp.guide.snapshot` builds the `Catalogue` from the database.
 
-Scoring (documented for people in docs/suggestions.md)
-------------------------------------------------------
-Every trigger point is scored twice, once as it lies on the person's right side and
-once mirrored onto the left (the catalogue describes points on the right). For one
-side, with M the set of marked regions:
+Scoring (documented for people, with worked examples, in docs/suggestions.md)
+-----------------------------------------------------------------------------
+Every trigger point is scored as it lies on the person's right side and mirrored onto
+the left (the catalogue describes points on the right). Regions rated 0/10 count as not
+marked. With w(r) the weight of a marked region r (its intensity, 5 when unsaid, x1.5
+for the worst one) and W the sum over the map:
 
-    weight(r)   = (0.5 + intensity(r) / 10) * (1.5 if r is the worst region else 1)
-                  intensity defaults to 5 when not given, so weight is 1.0 or 1.5
-    kind(z)     = 3 for an essential zone, 1 for a spillover zone
-    zone_score  = sum of kind(z) * weight(r)  over zones z whose region r is in M
-    coverage    = 2 * (marked regions the point's zones cover) / |M|
-    activities  = 0.5 per aggravating activity the person ticked that is typical of
-                  the muscle, at most 1.5 in all
-    history     = for a logged-in person, when a point's releases were logged in at
-                  least 2 sessions with pain falling by d points on average:
-                  0.5 * d, at most 1.5 (a point that did not help gets no boost and
-                  is marked)
+    pattern     = essential zones the map shows / the point's essential zones
+                  how much of the point's own pattern the map reproduces (0-1)
+    explained   = sum of share(r) x w(r) / W  over marked regions the point reaches,
+                  share 1 through an essential zone, 0.5 through a spillover zone:
+                  how much of the map the point accounts for (0-1)
+    muscle      = the same for all the muscle's points on that side together (0-1):
+                  two points of one muscle that explain the map lift the muscle
+    prior       = how commonly the point causes low back pain, 1-4 (catalogue data
+                  with its sources, reference §9): orders what the map cannot tell apart;
+                  0 for a point its sources call rare, which also loses 2 points
+    activities  = 0.5 per aggravating activity ticked that is typical of the muscle,
+                  at most 1.5
+    history     = for a logged-in person whose logged releases of the point (at least
+                  2 sessions) lowered pain by d on average: 0.5 x d, at most 1.5
 
-    score       = zone_score + coverage + activities + history,   only when zone_score > 0
+    score = 4 x pattern + 4 x explained + 4 x muscle + 0.4 x prior (- 2 if rare)
+            + activities + history
 
-So essential overlap outweighs spillover three to one, the worst and the more intense
-regions count more, a point explaining more of the map ranks higher, and activities
-nudge (never create) a suggestion. A point whose two sides score the same (midline
-pain, or a pattern that crosses the midline such as rectus abdominis) is one
-suggestion for both sides; otherwise each side that scores is its own suggestion.
-Ties are broken by catalogue order (and between the two sides of one point by the
-larger zone_score), so the ranking is fully deterministic and mirrors with the map.
+only for points that reach at least one marked region. The three map terms can add up
+to 12, the prior to at most 1.2 more than the least common point: the prior decides
+between points the map fits about as well, never against a map that points elsewhere.
+
+A one-sided point that reaches the map from both sides is one suggestion for both sides
+when treating both explains more than either side alone (or the sides fit alike): it
+then explains what either side reaches, with the better side's pattern. A point whose
+pattern lies on or crosses the midline (the rectus abdominis band) reaches both sides by
+itself: one suggestion when its sides fit alike. Otherwise each side that scores is its
+own suggestion. Ties go by catalogue order, and between the two sides of one point by the
+larger share explained, so the ranking is deterministic and a mirrored map gives the
+mirrored ranking.
+
+Pain marked over more than half of the regions, or on both sides of the back, the
+buttocks or hips and the legs, is not a typical trigger-point pattern: the result then
+carries a warning to see a doctor, shown before any suggestion.
 
 Techniques are then filtered: contraindications leave out every technique for
 muscles in the area they rule out (and say why); the rest must fit the person's
@@ -39,11 +53,19 @@ tools and positions. Professional-only muscles are suggested with no technique.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-ESSENTIAL_WEIGHT = 3.0
-SPILLOVER_WEIGHT = 1.0
+PATTERN_WEIGHT = 4.0
+MAP_WEIGHT = 4.0
+MUSCLE_WEIGHT = 4.0
+PRIOR_WEIGHT = 0.4
+# A point its sources call rare (prior 0) is held back further: it leads only where the
+# map points to it (the upper soleus point: by the sacroiliac joint only with the heel).
+RARE_PENALTY = 2.0
+SPILLOVER_SHARE = 0.5  # a spillover zone explains a region half as well as an essential one
 WORST_MULTIPLIER = 1.5
 DEFAULT_INTENSITY = 5
-COVERAGE_WEIGHT = 2.0
+DEFAULT_PRIOR = 2
+WIDESPREAD_SHARE = 0.5  # more than this share of all regions marked
+WIDESPREAD_GROUPS = frozenset({"back", "buttock-hip", "leg"})  # ...or these, on both sides
 ACTIVITY_BOOST = 0.5
 ACTIVITY_CAP = 1.5
 HISTORY_WEIGHT = 0.5
@@ -100,6 +122,8 @@ class Region:
     slug: str
     name: str
     mirror: str  # the same region on the other side; itself when midline
+    side: str = ""  # "right", "left" or "midline"
+    group: str = ""  # "back", "buttock-hip", "abdomen-groin" or "leg"
 
 
 @dataclass(frozen=True)
@@ -121,6 +145,9 @@ class Point:
     techniques: tuple[str, ...]
     professional_only: bool = False
     order: int = 0  # catalogue order, for ties
+    prior: int = DEFAULT_PRIOR  # how commonly it causes low back pain: 0 rare, 1 less to 4 often
+    prior_label: str = ""  # e.g. "Often found in low back pain"
+    prior_basis: str = ""  # what the prior rests on, one sentence
 
 
 @dataclass(frozen=True)
@@ -157,7 +184,7 @@ class Catalogue:
 class ZoneMatch:
     region: str
     kind: str
-    weight: float  # kind weight x region weight: its share of zone_score
+    weight: float  # share (1 essential, 0.5 spillover) x the region's weight
 
 
 @dataclass(frozen=True)
@@ -171,8 +198,10 @@ class Suggestion:
     point: str
     side: str  # "right", "left" or "both"
     score: float
-    zone_score: float
-    coverage: float
+    pattern: float  # share of the point's essential zones the map shows, 0-1
+    explained: float  # share of the map the point accounts for, 0-1
+    muscle_explained: float  # share of the map the muscle's points account for, 0-1
+    prior: int
     activity_boost: float
     matches: tuple[ZoneMatch, ...]
     activities: tuple[str, ...]
@@ -207,11 +236,22 @@ class Result:
     suggestions: tuple[Suggestion, ...]
     message: str = ""
     cautions: tuple[str, ...] = ()  # contraindications that call for care everywhere
+    warning: str = ""  # shown before any suggestion: widespread pain
 
 
 EMPTY_MESSAGE = (
     "Mark at least one place where it hurts on the body map, and backtp will suggest "
     "the trigger points that most often send pain there."
+)
+NO_PAIN_MESSAGE = (
+    "You rated every place you marked 0 out of 10. backtp suggests trigger points for "
+    "places that hurt: give each one a number above 0."
+)
+WIDESPREAD_WARNING = (
+    "You marked pain over much of your body. Pain this widespread is not a typical "
+    "trigger-point pattern, and it can have other causes that need checking: please see "
+    "a doctor before treating yourself. The suggestions below cover only the places "
+    "trigger points commonly reach."
 )
 NO_MATCH_MESSAGE = (
     "None of the trigger points in backtp commonly sends pain to the places you marked. "
@@ -231,32 +271,119 @@ def _on_side(catalogue: Catalogue, region: str, side: str) -> str:
 
 
 def region_weight(answers: Answers, region: str) -> float:
+    """A marked region's weight: its intensity (5 when unsaid), x1.5 for the worst one;
+    0 for a region rated 0/10, which counts as not marked."""
     intensity = answers.regions.get(region)
-    base = 0.5 + (DEFAULT_INTENSITY if intensity is None else intensity) / 10
+    base = float(DEFAULT_INTENSITY if intensity is None else intensity)
     return base * (WORST_MULTIPLIER if region == answers.worst else 1.0)
 
 
-def _score_side(
-    point: Point, side: str, weights: Mapping[str, float], catalogue: Catalogue
-) -> tuple[float, float, tuple[ZoneMatch, ...]]:
-    """`weights`: region_weight() of every marked region, worked out once per suggest()."""
-    matches: dict[str, ZoneMatch] = {}
-    for zone in point.zones:
-        region = _on_side(catalogue, zone.region, side)
-        weight = weights.get(region)
-        if weight is None:
-            continue
-        weight *= ESSENTIAL_WEIGHT if zone.kind == "essential" else SPILLOVER_WEIGHT
-        # A crossing pattern can reach one region twice; the stronger claim counts.
-        stronger = matches.get(region)
-        if stronger is None or weight > stronger.weight:
-            matches[region] = ZoneMatch(region, zone.kind, weight)
+def _reach(points: Iterable[Point], side: str, catalogue: Catalogue) -> dict[str, ZoneMatch]:
+    """The regions these points reach on one side, each with its stronger zone kind
+    (weight: the share it explains, before the region's weight)."""
+    reach: dict[str, ZoneMatch] = {}
+    for point in points:
+        for zone in point.zones:
+            region = _on_side(catalogue, zone.region, side)
+            share = 1.0 if zone.kind == "essential" else SPILLOVER_SHARE
+            known = reach.get(region)
+            if known is None or share > known.weight:
+                reach[region] = ZoneMatch(region, zone.kind, share)
+    return reach
+
+
+def _explained(reach: Mapping[str, ZoneMatch], weights: Mapping[str, float]) -> float:
+    covered = sum(match.weight * weights[r] for r, match in reach.items() if r in weights)
+    return covered / sum(weights.values())
+
+
+@dataclass(frozen=True)
+class _Fit:
+    """How well one point (and its muscle) fits the map on one side, or on both."""
+
+    pattern: float
+    explained: float
+    muscle: float
+    matches: tuple[ZoneMatch, ...]
+
+    def key(self) -> tuple[float, float, float]:
+        return (round(self.pattern, 6), round(self.explained, 6), round(self.muscle, 6))
+
+
+def _fit(
+    point: Point,
+    reach: Mapping[str, ZoneMatch],
+    muscle_reach: Mapping[str, ZoneMatch],
+    weights: Mapping[str, float],
+    catalogue: Catalogue,
+    side: str,
+) -> _Fit | None:
+    matches = [
+        ZoneMatch(region, match.kind, match.weight * weights[region])
+        for region, match in reach.items()
+        if region in weights
+    ]
     if not matches:
-        return 0, 0.0, ()
-    zone_score = sum(match.weight for match in matches.values())
-    coverage = COVERAGE_WEIGHT * len(matches) / len(weights)
-    ordered = tuple(sorted(matches.values(), key=lambda m: (-m.weight, m.region)))
-    return zone_score, coverage, ordered
+        return None
+    essential = {_on_side(catalogue, z.region, side) for z in point.zones if z.kind == "essential"}
+    pattern = len(essential & weights.keys()) / len(essential) if essential else 0.0
+    ordered = tuple(sorted(matches, key=lambda m: (-m.weight, m.region)))
+    return _Fit(pattern, _explained(reach, weights), _explained(muscle_reach, weights), ordered)
+
+
+def prior_points(prior: int) -> float:
+    """What the clinical prior adds to a score."""
+    return PRIOR_WEIGHT * prior - (RARE_PENALTY if prior == 0 else 0.0)
+
+
+def _total(fit: _Fit) -> float:
+    """The part of the score that depends on the map."""
+    return round(
+        PATTERN_WEIGHT * fit.pattern + MAP_WEIGHT * fit.explained + MUSCLE_WEIGHT * fit.muscle, 6
+    )
+
+
+def _union(one: Mapping[str, ZoneMatch], other: Mapping[str, ZoneMatch]) -> dict[str, ZoneMatch]:
+    union = dict(one)
+    for region, match in other.items():
+        if region not in union or match.weight > union[region].weight:
+            union[region] = match
+    return union
+
+
+def _both_sides(
+    right: _Fit,
+    left: _Fit,
+    reach: Mapping[str, Mapping[str, ZoneMatch]],
+    muscle_reach: Mapping[str, Mapping[str, ZoneMatch]],
+    weights: Mapping[str, float],
+) -> _Fit:
+    """A one-sided point treated on both sides: it explains what either side reaches, and
+    shows as much of its pattern as the better side does."""
+    union = _union(reach["right"], reach["left"])
+    matches = tuple(
+        sorted(
+            (ZoneMatch(r, m.kind, m.weight * weights[r]) for r, m in union.items() if r in weights),
+            key=lambda m: (-m.weight, m.region),
+        )
+    )
+    return _Fit(
+        max(right.pattern, left.pattern),
+        _explained(union, weights),
+        _explained(_union(muscle_reach["right"], muscle_reach["left"]), weights),
+        matches,
+    )
+
+
+def widespread(regions: Iterable[str], catalogue: Catalogue) -> bool:
+    """More than half of all regions, or the back, buttocks or hips and legs on both sides."""
+    marked = [catalogue.regions[slug] for slug in regions if slug in catalogue.regions]
+    if len(marked) > WIDESPREAD_SHARE * len(catalogue.regions):
+        return True
+    return all(
+        {region.group for region in marked if region.side == side} >= WIDESPREAD_GROUPS
+        for side in ("right", "left")
+    )
 
 
 class _TechniqueSorter:
@@ -358,60 +485,137 @@ def _history(point: Point, answers: Answers) -> tuple[float, bool | None, tuple[
     return 0.0, False, (f"Has not helped you so far: {change:+.1f} over {sessions} sessions.",)
 
 
+def _percent(share: float) -> int:
+    """A share as a percentage rounded to 5, for reasons people read."""
+    return int(5 * round(share * 20))
+
+
+def _fit_reasons(point: Point, fit: _Fit, side: str, catalogue: Catalogue) -> tuple[str, ...]:
+    essential = [zone for zone in point.zones if zone.kind == "essential"]
+    shown = round(fit.pattern * len(essential))
+    if not essential or shown == 0:
+        pattern = "Your map shows none of the places it nearly always sends pain to."
+    elif shown == len(essential):
+        every = {1: "the one place", 2: "both places"}.get(shown, f"all {shown} places")
+        pattern = f"Your map shows {every} it nearly always sends pain to."
+    else:
+        pattern = (
+            f"Your map shows {shown} of the {len(essential)} places it nearly always sends pain to."
+        )
+    reasons = [pattern, f"It accounts for about {_percent(fit.explained)}% of the pain you marked."]
+    if side == "both" and not _crosses_midline(point, catalogue):
+        reasons.append("Suggested for both sides: the point on each side explains part of it.")
+    if fit.muscle > fit.explained + 1e-9:
+        reasons.append(
+            f"With the other {point.muscle_name.lower()} points: about "
+            f"{_percent(fit.muscle)}% of it."
+        )
+    if point.prior_label:
+        reasons.append(f"{point.prior_label}. {point.prior_basis}".strip())
+    return tuple(reasons)
+
+
+def _crosses_midline(point: Point, catalogue: Catalogue) -> bool:
+    """Whether the point's essential zones are the same on both sides (a pattern on or
+    across the midline), so that one point reaches both."""
+    right = {zone.region for zone in point.zones if zone.kind == "essential"}
+    return right == {_on_side(catalogue, region, "left") for region in right}
+
+
 def suggest(answers: Answers, catalogue: Catalogue) -> Result:
     """Rank the catalogue's trigger points for these answers (see the module docstring)."""
     if not answers.regions:
         return Result((), EMPTY_MESSAGE)
+    weights = {
+        region: weight
+        for region in answers.regions
+        if region in catalogue.regions and (weight := region_weight(answers, region)) > 0
+    }
+    if not weights:
+        return Result((), NO_PAIN_MESSAGE)
     cautions = tuple(
         catalogue.contraindications[slug].question
         for slug in sorted(answers.contraindications)
         if slug in catalogue.contraindications
         and not catalogue.contraindications[slug].excludes_area
     )
-    weights = {region: region_weight(answers, region) for region in answers.regions}
+    warning = WIDESPREAD_WARNING if widespread(weights, catalogue) else ""
+    muscles: dict[str, list[Point]] = {}
+    for point in catalogue.points:
+        muscles.setdefault(point.muscle, []).append(point)
+    muscle_reach = {
+        muscle: {side: _reach(points, side, catalogue) for side in ("right", "left")}
+        for muscle, points in muscles.items()
+    }
     sorter = _TechniqueSorter(answers, catalogue)
     ranked: list[tuple[tuple, Suggestion]] = []
     for point in catalogue.points:
-        right = _score_side(point, "right", weights, catalogue)
-        left = _score_side(point, "left", weights, catalogue)
-        # Rounded: (0.5 + 0.3) x 1.5 and 0.5 + 0.7 are both 1.2, but not in binary floats.
-        if round(right[0], 6) == round(left[0], 6) and right[1] == left[1]:
-            sides = [("both", right)] if right[0] > 0 else []
+        reach = {side: _reach((point,), side, catalogue) for side in ("right", "left")}
+        fits = {
+            side: _fit(
+                point, reach[side], muscle_reach[point.muscle][side], weights, catalogue, side
+            )
+            for side in ("right", "left")
+        }
+        right, left = fits["right"], fits["left"]
+        sides: list[tuple[str, _Fit]]
+        if right is not None and left is not None and _crosses_midline(point, catalogue):
+            # One point reaches both sides: "both" when it fits them alike.
+            sides = [("both", right)] if right.key() == left.key() else []
+        elif right is not None and left is not None:
+            # Treated on each side, the point explains both sides' share of the map.
+            both = _both_sides(right, left, reach, muscle_reach[point.muscle], weights)
+            better = _total(both) > max(_total(right), _total(left))
+            sides = [("both", both)] if better or right.key() == left.key() else []
         else:
-            sides = [(side, scored) for side, scored in (("right", right), ("left", left))]
-            sides = [(side, scored) for side, scored in sides if scored[0] > 0]
+            sides = []
+        if not sides:
+            sides = [(side, fit) for side, fit in fits.items() if fit is not None]
         if not sides:
             continue
         activities = tuple(sorted(answers.activities & point.activities))
         boost = min(ACTIVITY_CAP, ACTIVITY_BOOST * len(activities))
         history_boost, helped, history_reason = _history(point, answers)
-        # Reasons after the first are the same for both sides.
         more_reasons = _activity_reasons(point, activities, catalogue) + history_reason
         fitting, left_out, other = sorter.sort(point)
-        for side, (zone_score, coverage, matches) in sides:
-            score = round(zone_score + coverage + boost + history_boost, 6)
+        for side, fit in sides:
+            score = round(
+                PATTERN_WEIGHT * fit.pattern
+                + MAP_WEIGHT * fit.explained
+                + MUSCLE_WEIGHT * fit.muscle
+                + prior_points(point.prior)
+                + boost
+                + history_boost,
+                6,
+            )
             suggestion = Suggestion(
                 point=point.slug,
                 side=side,
                 score=score,
-                zone_score=round(zone_score, 6),
-                coverage=round(coverage, 6),
+                pattern=round(fit.pattern, 6),
+                explained=round(fit.explained, 6),
+                muscle_explained=round(fit.muscle, 6),
+                prior=point.prior,
                 activity_boost=boost,
-                matches=matches,
+                matches=fit.matches,
                 activities=activities,
                 techniques=fitting,
                 left_out=left_out,
                 other_tools=other,
-                reasons=(_zone_reason(matches, catalogue), *more_reasons),
+                reasons=(
+                    _zone_reason(fit.matches, catalogue),
+                    *_fit_reasons(point, fit, side, catalogue),
+                    *more_reasons,
+                ),
                 professional_only=point.professional_only,
                 history_boost=history_boost,
                 helped=helped,
             )
-            # Two sides of one point with equal scores: the stronger zone match first, so
+            # Two sides of one point with equal scores: the one explaining more first, so
             # a mirrored map gives the mirrored ranking (never "left" first by its name).
             ranked.append(
-                ((-score, point.order, point.slug, -suggestion.zone_score, side), suggestion)
+                ((-score, point.order, point.slug, -suggestion.explained, side), suggestion)
             )
     ranked.sort(key=lambda item: item[0])
     suggestions = tuple(suggestion for _, suggestion in ranked)
-    return Result(suggestions, "" if suggestions else NO_MATCH_MESSAGE, cautions)
+    return Result(suggestions, "" if suggestions else NO_MATCH_MESSAGE, cautions, warning)

@@ -19,7 +19,9 @@ from backtp.guide import engine
 
 def build_catalogue() -> engine.Catalogue:
     regions = {
-        region.slug: engine.Region(region.slug, region.name, region.mirror_slug)
+        region.slug: engine.Region(
+            region.slug, region.name, region.mirror_slug, region.side, region.group
+        )
         for region in BodyRegion.objects.all()
     }
     zones = ReferralZone.objects.select_related("region").order_by("kind", "region__order")
@@ -45,6 +47,9 @@ def build_catalogue() -> engine.Catalogue:
             techniques=tuple(t.slug for t in point.techniques.all()),
             professional_only=point.muscle.professional_only,
             order=position,
+            prior=point.prior,
+            prior_label=point.get_prior_display(),
+            prior_basis=point.prior_basis,
         )
         for position, point in enumerate(points)
     )

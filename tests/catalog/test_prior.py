@@ -32,10 +32,12 @@ def test_common_posterior_causes_come_before_belly_and_rare_points(catalog) -> N
     prior = dict(TriggerPoint.objects.values_list("slug", "prior"))
     often = ["ql-middle-medial", "gmed-trp1", "gmed-overlap", "es-iliocostalis-lumborum"]
     common = ["mf-l4-l5", "gmax-trp2", "es-lumbosacral"]
-    less = ["psoas-navel", "iliacus-hip-crest", "ra-lower", "soleus-upper", "pf-levator-coccygeus"]
+    less = ["psoas-navel", "iliacus-hip-crest", "ra-lower", "soleus-lower", "pf-levator-coccygeus"]
     assert {prior[slug] for slug in often} == {Prior.OFTEN}
     assert {prior[slug] for slug in common} == {Prior.COMMON}
     assert {prior[slug] for slug in less} == {Prior.LESS_COMMON}
+    # reference §2: "upper point, rare"
+    assert prior["soleus-upper"] == Prior.RARE
 
 
 def test_the_figures_quoted_are_the_references(catalog, domain_reference: str) -> None:

@@ -197,14 +197,20 @@ def test_results_rank_explain_and_match_the_persons_tools(client: Client, catalo
     response = client.get(complete(client)["Location"])
     html = response.content.decode()
     assert response.status_code == 200
-    first = html.split('id="suggestion-1"')[1].split('id="suggestion-2"')[0]
-    assert "Gluteus minimus: front points" in first
+    cards = html.split('id="suggestion-')[1:]
+    # the QL's lower points explain the outer hip and the lower buttock together
+    first = cards[0]
+    assert "Quadratus lumborum: lower outer point (above the hip bone)" in first
     assert "your right outer hip (where it nearly always refers)" in first
-    assert "Worse with standing up from a chair: typical of the gluteus minimus." in first
+    assert "Your map shows the one place it nearly always sends pain to." in first
+    assert "With the other quadratus lumborum points: about 100% of it." in first
+    assert "Often found in low back pain." in first
     assert "If pressing there brings on your familiar pain" in first
-    assert "Ball on the outer hip against a wall" in first  # tennis ball + wall
     assert "zone-essential" in first and "is-marked" in first and "tp-marker" in first
     assert 'href="/sources/#source-travell-simons-vol2"' in first
+    minimus = next(card for card in cards[:4] if "Gluteus minimus: front points" in card)
+    assert "Worse with standing up from a chair: typical of the gluteus minimus." in minimus
+    assert "Ball on the outer hip against a wall" in minimus  # tennis ball + wall
 
 
 def test_results_say_which_techniques_a_contraindication_leaves_out(client: Client, catalog):
