@@ -52,6 +52,7 @@ tools and positions. Professional-only muscles are suggested with no technique.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 PATTERN_WEIGHT = 4.0
 MAP_WEIGHT = 4.0
@@ -64,6 +65,7 @@ SPILLOVER_SHARE = 0.5  # a spillover zone explains a region half as well as an e
 WORST_MULTIPLIER = 1.5
 DEFAULT_INTENSITY = 5
 DEFAULT_PRIOR = 2
+SIDES = ("right", "left")
 WIDESPREAD_SHARE = 0.5  # more than this share of all regions marked
 WIDESPREAD_GROUPS = frozenset({"back", "buttock-hip", "leg"})  # ...or these, on both sides
 ACTIVITY_BOOST = 0.5
@@ -175,6 +177,47 @@ class Catalogue:
     activity_names: Mapping[str, str] = field(default_factory=dict)
     contraindications: Mapping[str, Contraindication] = field(default_factory=dict)
     area_names: Mapping[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def geometry(self) -> "Geometry":
+        """Where each point and muscle reaches on each side: the same for every set of
+        answers, so worked out once per catalogue (it is immutable)."""
+        return Geometry.of(self)
+
+
+@dataclass(frozen=True)
+class Geometry:
+    reach: Mapping[tuple[str, str], Mapping[str, "ZoneMatch"]]  # (point, side) -> region
+    essential: Mapping[tuple[str, str], frozenset[str]]  # (point, side) -> regions
+    crosses: frozenset[str]  # points whose essential zones are the same on both sides
+    muscle_reach: Mapping[tuple[str, str], Mapping[str, "ZoneMatch"]]  # (muscle, side)
+
+    @classmethod
+    def of(cls, catalogue: "Catalogue") -> "Geometry":
+        reach: dict[tuple[str, str], Mapping[str, ZoneMatch]] = {}
+        essential: dict[tuple[str, str], frozenset[str]] = {}
+        muscles: dict[tuple[str, str], list[Point]] = {}
+        for point in catalogue.points:
+            for side in SIDES:
+                reach[point.slug, side] = _reach((point,), side, catalogue)
+                essential[point.slug, side] = frozenset(
+                    _on_side(catalogue, zone.region, side)
+                    for zone in point.zones
+                    if zone.kind == "essential"
+                )
+                muscles.setdefault((point.muscle, side), []).append(point)
+        return cls(
+            reach=reach,
+            essential=essential,
+            crosses=frozenset(
+                point.slug
+                for point in catalogue.points
+                if essential[point.slug, "right"] == essential[point.slug, "left"]
+            ),
+            muscle_reach={
+                key: _reach(points, key[1], catalogue) for key, points in muscles.items()
+            },
+        )
 
 
 # Outputs ---------------------------------------------------------------------------
@@ -292,9 +335,9 @@ def _reach(points: Iterable[Point], side: str, catalogue: Catalogue) -> dict[str
     return reach
 
 
-def _explained(reach: Mapping[str, ZoneMatch], weights: Mapping[str, float]) -> float:
-    covered = sum(match.weight * weights[r] for r, match in reach.items() if r in weights)
-    return covered / sum(weights.values())
+def _explained(reach: Mapping[str, ZoneMatch], weights: Mapping[str, float], total: float) -> float:
+    """The share of the map (total: the sum of its weights) these zones explain."""
+    return sum(match.weight * weights[r] for r, match in reach.items() if r in weights) / total
 
 
 @dataclass(frozen=True)
@@ -311,13 +354,13 @@ class _Fit:
 
 
 def _fit(
-    point: Point,
     reach: Mapping[str, ZoneMatch],
-    muscle_reach: Mapping[str, ZoneMatch],
+    essential: frozenset[str],
+    muscle: float,
     weights: Mapping[str, float],
-    catalogue: Catalogue,
-    side: str,
+    total: float,
 ) -> _Fit | None:
+    """How the point fits the map on one side; `muscle` is its muscle's share there."""
     matches = [
         ZoneMatch(region, match.kind, match.weight * weights[region])
         for region, match in reach.items()
@@ -325,10 +368,9 @@ def _fit(
     ]
     if not matches:
         return None
-    essential = {_on_side(catalogue, z.region, side) for z in point.zones if z.kind == "essential"}
     pattern = len(essential & weights.keys()) / len(essential) if essential else 0.0
     ordered = tuple(sorted(matches, key=lambda m: (-m.weight, m.region)))
-    return _Fit(pattern, _explained(reach, weights), _explained(muscle_reach, weights), ordered)
+    return _Fit(pattern, _explained(reach, weights, total), muscle, ordered)
 
 
 def prior_points(prior: int) -> float:
@@ -355,11 +397,13 @@ def _both_sides(
     right: _Fit,
     left: _Fit,
     reach: Mapping[str, Mapping[str, ZoneMatch]],
-    muscle_reach: Mapping[str, Mapping[str, ZoneMatch]],
+    muscle: float,
     weights: Mapping[str, float],
+    total: float,
 ) -> _Fit:
     """A one-sided point treated on both sides: it explains what either side reaches, and
-    shows as much of its pattern as the better side does."""
+    shows as much of its pattern as the better side does. `muscle`: the muscle's share
+    of the map from both sides."""
     union = _union(reach["right"], reach["left"])
     matches = tuple(
         sorted(
@@ -368,10 +412,7 @@ def _both_sides(
         )
     )
     return _Fit(
-        max(right.pattern, left.pattern),
-        _explained(union, weights),
-        _explained(_union(muscle_reach["right"], muscle_reach["left"]), weights),
-        matches,
+        max(right.pattern, left.pattern), _explained(union, weights, total), muscle, matches
     )
 
 
@@ -503,7 +544,7 @@ def _fit_reasons(point: Point, fit: _Fit, side: str, catalogue: Catalogue) -> tu
             f"Your map shows {shown} of the {len(essential)} places it nearly always sends pain to."
         )
     reasons = [pattern, f"It accounts for about {_percent(fit.explained)}% of the pain you marked."]
-    if side == "both" and not _crosses_midline(point, catalogue):
+    if side == "both" and point.slug not in catalogue.geometry.crosses:
         reasons.append("Suggested for both sides: the point on each side explains part of it.")
     if fit.muscle > fit.explained + 1e-9:
         reasons.append(
@@ -513,13 +554,6 @@ def _fit_reasons(point: Point, fit: _Fit, side: str, catalogue: Catalogue) -> tu
     if point.prior_label:
         reasons.append(f"{point.prior_label}. {point.prior_basis}".strip())
     return tuple(reasons)
-
-
-def _crosses_midline(point: Point, catalogue: Catalogue) -> bool:
-    """Whether the point's essential zones are the same on both sides (a pattern on or
-    across the midline), so that one point reaches both."""
-    right = {zone.region for zone in point.zones if zone.kind == "essential"}
-    return right == {_on_side(catalogue, region, "left") for region in right}
 
 
 def suggest(answers: Answers, catalogue: Catalogue) -> Result:
@@ -540,31 +574,47 @@ def suggest(answers: Answers, catalogue: Catalogue) -> Result:
         and not catalogue.contraindications[slug].excludes_area
     )
     warning = WIDESPREAD_WARNING if widespread(weights, catalogue) else ""
-    muscles: dict[str, list[Point]] = {}
-    for point in catalogue.points:
-        muscles.setdefault(point.muscle, []).append(point)
-    muscle_reach = {
-        muscle: {side: _reach(points, side, catalogue) for side in ("right", "left")}
-        for muscle, points in muscles.items()
-    }
+    geometry = catalogue.geometry
+    marked = weights.keys()
+    total = sum(weights.values())
+    muscle_share: dict[tuple[str, str], float] = {}  # (muscle, side or "both") -> share
+
+    def share(muscle: str, side: str) -> float:
+        if (muscle, side) not in muscle_share:
+            reach = (
+                _union(
+                    geometry.muscle_reach[muscle, "right"], geometry.muscle_reach[muscle, "left"]
+                )
+                if side == "both"
+                else geometry.muscle_reach[muscle, side]
+            )
+            muscle_share[muscle, side] = _explained(reach, weights, total)
+        return muscle_share[muscle, side]
+
     sorter = _TechniqueSorter(answers, catalogue)
     ranked: list[tuple[tuple, Suggestion]] = []
     for point in catalogue.points:
-        reach = {side: _reach((point,), side, catalogue) for side in ("right", "left")}
+        reach = {side: geometry.reach[point.slug, side] for side in SIDES}
+        if marked.isdisjoint(reach["right"]) and marked.isdisjoint(reach["left"]):
+            continue
         fits = {
             side: _fit(
-                point, reach[side], muscle_reach[point.muscle][side], weights, catalogue, side
+                reach[side],
+                geometry.essential[point.slug, side],
+                share(point.muscle, side),
+                weights,
+                total,
             )
-            for side in ("right", "left")
+            for side in SIDES
         }
         right, left = fits["right"], fits["left"]
         sides: list[tuple[str, _Fit]]
-        if right is not None and left is not None and _crosses_midline(point, catalogue):
+        if right is not None and left is not None and point.slug in geometry.crosses:
             # One point reaches both sides: "both" when it fits them alike.
             sides = [("both", right)] if right.key() == left.key() else []
         elif right is not None and left is not None:
             # Treated on each side, the point explains both sides' share of the map.
-            both = _both_sides(right, left, reach, muscle_reach[point.muscle], weights)
+            both = _both_sides(right, left, reach, share(point.muscle, "both"), weights, total)
             better = _total(both) > max(_total(right), _total(left))
             sides = [("both", both)] if better or right.key() == left.key() else []
         else:
