@@ -304,8 +304,8 @@ def _results_context(assessment: Assessment, history: dict | None = None) -> dic
     return {
         "assessment": assessment,
         "result": result,
-        # Until the engine's Result has it: pain almost everywhere is no trigger-point pattern.
-        "warning": getattr(result, "warning", ""),
+        # Pain almost everywhere is no trigger-point pattern: shown before any list.
+        "warning": result.warning,
         "plan": plan,
         "cards": cards[:SHOWN],
         "more": cards[SHOWN:],

@@ -92,12 +92,17 @@ def test_the_results_page_says_what_the_session_will_start_with(
 @pytest.fixture
 def one_point(empty_catalog):
     """A catalogue of one low-back point with two techniques: a face-down massage-ball
-    press listed first, then one with the fists, standing."""
+    press listed first, then one with the fists, standing. The fists also work a second
+    point, of another muscle, that sends pain to the flank."""
     right = BodyRegionFactory(part="low-back", side=BodyRegion.Side.RIGHT)
     BodyRegionFactory(part="low-back", side=BodyRegion.Side.LEFT)
     BodyRegionFactory(part="sacrum", side=BodyRegion.Side.MIDLINE)
+    flank = BodyRegionFactory(part="flank", side=BodyRegion.Side.RIGHT)
+    BodyRegionFactory(part="flank", side=BodyRegion.Side.LEFT)
     point = TriggerPointFactory(region=right)
     ReferralZoneFactory(trigger_point=point, region=right)
+    flank_point = TriggerPointFactory(region=flank)
+    ReferralZoneFactory(trigger_point=flank_point, region=flank)
     ball = TechniqueFactory(
         name="Massage ball face down",
         tool=Technique.Tool.MASSAGE_BALL,
@@ -110,7 +115,7 @@ def one_point(empty_catalog):
         tool=Technique.Tool.FISTS,
         position=Technique.Position.STANDING,
         order=2,
-        trigger_points=[point],
+        trigger_points=[point, flank_point],
     )
     return point, ball, fists
 
@@ -129,14 +134,15 @@ def test_a_technique_needing_a_ball_the_person_lacks_is_never_planned(
     assert "right side" in html
 
 
-def test_a_point_suggested_on_the_right_and_on_the_left_is_released_on_both_sides(
+def test_a_technique_for_a_point_on_the_right_and_one_on_the_left_works_both_sides(
     person_client: Client, person, one_point
 ) -> None:
     _, _, fists = one_point
-    # Worse on the right: two suggestions, the right one first, then the left one.
+    # The low-back point on the right, the flank point on the left: two suggestions
+    # whose one fitting technique is the same.
     assessment = Assessment.objects.create(
         user=person,
-        regions={"right-low-back": 8, "left-low-back": 3},
+        regions={"right-low-back": 7, "left-flank": 5},
         tools=["hands"],
         positions=["floor"],
     )
