@@ -71,7 +71,7 @@ def run_flow_by_mouse(page: Page) -> None:
 
     expect(page).to_have_url(re.compile(r"/where-does-it-hurt/results/[0-9a-f-]{36}/$"))
     first = page.locator(".suggestion").first
-    expect(first.get_by_role("heading", level=2)).to_contain_text("Gluteus minimus")
+    expect(first.get_by_role("heading", level=2)).to_contain_text("Quadratus lumborum")
     expect(first).to_contain_text("your right outer hip")
     expect(first).to_contain_text("Worse with standing up from a chair")
     expect(first).to_contain_text("If pressing there brings on your familiar pain")
