@@ -275,10 +275,17 @@ class TriggerPoint(models.Model):
         return self._zone_names(ReferralZone.Kind.SPILLOVER)
 
     def cited_sources(self) -> list["Source"]:
-        """Sources of the point and of its zones, once each (uses prefetched sources)."""
-        found = {source.pk: source for source in self.sources.all()}
+        """Sources of the point, of its zones and of its prior, once each (uses prefetched
+        sources)."""
+        found = {source.pk: source for source in self.sources_with_prior()}
         for zone in self.zones.all():
             found.update((source.pk, source) for source in zone.sources.all())
+        return sorted(found.values(), key=lambda source: (source.kind, source.key))
+
+    def sources_with_prior(self) -> list["Source"]:
+        """The point's own sources and those of its prior, once each (prefetched)."""
+        found = {source.pk: source for source in self.sources.all()}
+        found.update((source.pk, source) for source in self.prior_sources.all())
         return sorted(found.values(), key=lambda source: (source.kind, source.key))
 
     def natural_key(self) -> tuple[str]:

@@ -70,6 +70,7 @@ def muscle_with_points(slug: str) -> Muscle:
     points = TriggerPoint.objects.select_related("region").prefetch_related(
         Prefetch("zones", queryset=zones.order_by("kind", "region__order")),
         "sources",
+        "prior_sources",
         Prefetch("techniques", queryset=Technique.objects.only("slug", "name", "order")),
     )
     return Muscle.objects.prefetch_related(

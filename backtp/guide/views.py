@@ -263,7 +263,7 @@ def _results_context(assessment: Assessment, history: dict | None = None) -> dic
     }
     points = (
         TriggerPoint.objects.select_related("muscle")
-        .prefetch_related("sources")
+        .prefetch_related("sources", "prior_sources")
         .in_bulk(point_slugs, field_name="slug")
     )
     techniques = Technique.objects.in_bulk(technique_slugs, field_name="slug")

@@ -53,3 +53,9 @@ def test_the_prior_is_edited_in_the_admin_list(catalog, admin_client: Client) ->
     assert page.status_code == 200 and 'name="form-0-prior"' in page.content.decode()
     change = admin_client.get(f"/admin/catalog/triggerpoint/{point.pk}/change/")
     assert 'name="prior_basis"' in change.content.decode()
+
+
+def test_a_muscle_page_says_how_common_each_point_is_and_cites_it(client: Client, catalog) -> None:
+    html = client.get("/muscles/quadratus-lumborum/").content.decode()
+    assert "How common:</strong> Often found in low back pain. Active points were found" in html
+    assert "Monclus-Diez et al. 2025" in html or "Prevalence of myofascial trigger points" in html

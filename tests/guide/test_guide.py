@@ -289,8 +289,9 @@ def test_results_make_a_fixed_number_of_queries(
 
     location = complete(client)["Location"]
     client.get(location)  # warm the session and the engine's snapshot
-    # session, assessment, catalogue version, then points with their sources, techniques
-    warm = 6
+    # session, assessment, catalogue version, then points with their sources and prior's
+    # sources, techniques
+    warm = 7
     with django_assert_num_queries(warm):
         client.get(location)
     caching.bump()  # as after an edit: the engine's snapshot is built again (9 queries)
