@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 def cards(html: str) -> list[str]:
     """Each suggestion card's HTML, in rank order."""
-    listed = html.split('<ol class="suggestions">')[1].split("\n  </ol>")[0]
-    return listed.split('<li class="suggestion card"')[1:]
+    # the first three open, the rest folded further down: every card, in page order
+    return html.split('<li class="suggestion card"')[1:]
 
 
 def card_for(html: str, muscle: str) -> str:
@@ -105,3 +105,17 @@ def test_the_engines_warning_is_shown_as_it_words_it(client: Client, catalog, mo
 def test_an_ordinary_map_has_no_widespread_warning(client: Client, catalog) -> None:
     html = results(client, regions={"right-low-back": 5, "right-upper-buttock": 4})
     assert 'id="widespread"' not in html
+
+
+def test_start_a_session_comes_before_the_cards_and_only_the_top_three_are_open(
+    client: Client, catalog
+) -> None:
+    """Issue 15 item 5: the page was 13,000 px long with the button at the very bottom."""
+    html = results(client, regions={"right-low-back": 6, "right-upper-buttock": 4})
+    button = html.index("Start a session with the top suggestions")
+    assert button < html.index('<li class="suggestion card"')
+    open_list = html.split('<ol class="suggestions">')[1].split("</ol>")[0]
+    assert open_list.count('<li class="suggestion card"') == 3
+    folded = html.split('<details class="more-cards">')[1].split('class="results-footer"')[0]
+    assert "3 more suggestions, in full" in folded
+    assert [int(rank) for rank in re.findall(r'id="suggestion-(\d+)"', folded)] == [4, 5, 6]
