@@ -1,3 +1,6 @@
+from collections import Counter
+from collections.abc import Iterable
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -60,16 +63,39 @@ def muscle_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return render(request, "catalog/muscle_detail.html", page)
 
 
+def _shared(texts: Iterable[str]) -> str:
+    """The text most cards share, when at least two do ("" otherwise)."""
+    counts = Counter(text for text in texts if text)
+    text, count = max(counts.items(), key=lambda item: item[1], default=("", 0))
+    return text if count >= 2 else ""
+
+
+def _gathered(*groups: Iterable[Source]) -> list[Source]:
+    """Every source cited on a page, once, in the order of the sources page."""
+    found = {source.pk: source for group in groups for source in group}
+    return sorted(found.values(), key=lambda source: (source.kind, source.key))
+
+
 def _muscle_page(slug: str) -> dict[str, str] | None:
     """The page's catalogue-only parts, rendered once per catalogue version."""
     try:
         muscle = selectors.muscle_with_points(slug)
     except Muscle.DoesNotExist:
         return None
+    points = muscle.trigger_points.all()
+    techniques = list(selectors.techniques_for_muscle(muscle))
     context = {
         "muscle": muscle,
-        "points": muscle.trigger_points.all(),
-        "techniques": list(selectors.techniques_for_muscle(muscle)),
+        "points": points,
+        "techniques": techniques,
+        # Said once for the section, not on every card that shares it.
+        "shared_pressure": _shared(t.pressure for t in techniques),
+        "shared_caution": _shared(t.cautions for t in techniques),
+        "page_sources": _gathered(
+            muscle.sources.all(),
+            *(point.cited_sources() for point in points),
+            *(technique.sources.all() for technique in techniques),
+        ),
     }
     return {
         "name": muscle.name,
