@@ -6,6 +6,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from backtp.accounts.models import User
+from backtp.catalog import bodymap
 from backtp.catalog.models import (
     AggravatingActivity,
     BodyRegion,
@@ -109,11 +110,24 @@ class TriggerPointFactory(DjangoModelFactory):
     locate = "Feel for the tender spot beside the spine."
     landmark = "Beside L3"
     region = factory.SubFactory(BodyRegionFactory)
+    # At the centre of its region on the figure, as the catalogue stores it (right side).
+    view = factory.LazyAttribute(lambda o: _centre(o.region.slug)[0])
+    x = factory.LazyAttribute(lambda o: _centre(o.region.slug)[1])
+    y = factory.LazyAttribute(lambda o: _centre(o.region.slug)[2])
 
     @factory.post_generation
     def sources(self, create: bool, extracted: list[Source] | None, **kwargs: object) -> None:
         if create:
             self.sources.set(extracted or [SourceFactory()])
+
+
+def _centre(slug: str) -> tuple[str, float | None, float | None]:
+    """A region's centre in its view's own units, for the right side (None: not drawn)."""
+    shape = bodymap.SHAPES.get(slug)
+    if shape is None or slug.startswith("left-"):
+        return "back", None, None
+    x, y = bodymap.anchor(slug)
+    return shape.view, x - bodymap.VIEW_OFFSET[shape.view], y
 
 
 class ReferralZoneFactory(DjangoModelFactory):

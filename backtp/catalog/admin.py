@@ -46,6 +46,7 @@ class TriggerPointInline(admin.StackedInline):
         "locate",
         "landmark",
         "region",
+        ("view", "x", "y"),
         "order",
         "sources",
         ("prior", "prior_basis"),
@@ -73,7 +74,7 @@ class ReferralZoneInline(admin.TabularInline):
 
 @admin.register(TriggerPoint)
 class TriggerPointAdmin(admin.ModelAdmin):
-    list_display = ["name", "muscle", "region", "landmark", "prior"]
+    list_display = ["name", "muscle", "region", "view", "x", "y", "landmark", "prior"]
     list_editable = ["prior"]
     list_filter = ["muscle", "prior", "zones__kind", "region__group"]
     list_select_related = ["muscle", "region"]

@@ -590,8 +590,69 @@ def _shape(slug: str) -> Shape:
 
 
 def anchor(slug: str) -> tuple[float, float]:
-    """A point well inside the region, where a trigger-point marker is drawn."""
+    """The centre of a region: where a marker given only a region is drawn."""
     return clearance(slug)[0]
+
+
+# --- trigger points at their own positions -----------------------------------------
+# A trigger point's position is catalogue data (TriggerPoint.view, x, y): where it lies
+# on the person's RIGHT side, in its view's own units (0-200 across, midline 100, 0-488
+# down). From the back the person's right is on the viewer's right (x > 100); from the
+# front it is on the viewer's left (x < 100). The left side is the mirror image.
+
+
+def position(view: str, x: float, y: float, side: str = "right") -> Pt:
+    """Where a point at (x, y) of a view's own units lies on the whole drawing."""
+    if view not in VIEW_OFFSET:
+        raise ValueError(f"unknown view: {view!r}")
+    local = VIEW_WIDTH - x if side == "left" else x
+    return (local + VIEW_OFFSET[view], y)
+
+
+@cache
+def _polygon_of(slug: str) -> tuple[Pt, ...]:
+    return tuple(polygon(_shape(slug).d))
+
+
+def region_at(view: str, x: float, y: float) -> str | None:
+    """The right-side (or midline) region a position of the right side lies in, if any."""
+    p = position(view, x, y)
+    for slug, shape in SHAPES.items():
+        on_view = shape.view == view and REGION_SIDES[slug] != "left"
+        if on_view and contains(list(_polygon_of(slug)), p):
+            return slug
+    return None
+
+
+def on_side(slug: str, side: str) -> str:
+    """A right-side region's slug on the given side (midline regions stay as they are)."""
+    if side == "left" and slug.startswith("right-"):
+        return "left-" + slug.removeprefix("right-")
+    return slug
+
+
+@dataclass(frozen=True)
+class Marker:
+    """One trigger point to draw: its region and position as stored for the right side,
+    the side to draw it on, and the number it has in a list beside the map (0: none)."""
+
+    region: str
+    view: str | None = None  # None: no position stored, drawn at the region's centre
+    x: float = 0.0
+    y: float = 0.0
+    side: str = "right"
+    number: int = 0
+    name: str = ""
+
+    @property
+    def slug(self) -> str:
+        """The region it is drawn in, on its side."""
+        return on_side(self.region, self.side)
+
+    def point(self) -> Pt:
+        if self.view is None:
+            return anchor(self.slug)
+        return position(self.view, self.x, self.y, self.side)
 
 
 # --- rendering ----------------------------------------------------------------------
@@ -605,18 +666,54 @@ def _names(slugs: Iterable[str]) -> str:
     return ", ".join(_lower_first(REGION_NAMES[s]) for s in slugs)
 
 
-def _as_list(marker: str | Iterable[str] | None) -> list[str]:
+MarkerArg = str | Marker | Iterable[str | Marker] | None
+
+
+def _as_list(marker: MarkerArg) -> list[str]:
     """One region slug, several, or none, as a list without repeats."""
+    return list(dict.fromkeys(m.slug for m in _as_markers(marker)))
+
+
+def _as_markers(marker: MarkerArg) -> list[Marker]:
+    """Markers from region slugs (drawn at the region's centre) or Markers, without repeats."""
     if not marker:
         return []
-    slugs = [marker] if isinstance(marker, str) else list(marker)
-    return list(dict.fromkeys(slug for slug in slugs if slug))
+    items = [marker] if isinstance(marker, str | Marker) else list(marker)
+    markers = [Marker(region=m) if isinstance(m, str) else m for m in items if m]
+    return list(dict.fromkeys(markers))
+
+
+LABEL_GAP = MARKER_RADIUS + 6.4  # from a dot's centre to its number's centre
+LABEL_CLEAR = 9.0  # a number this far from every other dot and number reads as its own
+
+
+def _label_spot(dot: Pt, midline: float, dots: list[Pt], labels: list[Pt]) -> Pt:
+    """Where a dot's number goes: beside it, away from the spine if that is clear of the
+    other dots and numbers, else the clearest of eight places around it."""
+    outward = 1.0 if dot[0] >= midline else -1.0
+    # Preferred first: out, out and up, out and down, up, down, in and up, in and down, in.
+    directions = [(1, 0), (1, -1), (1, 1), (0, -1), (0, 1), (-1, -1), (-1, 1), (-1, 0)]
+    others = [p for p in dots if p != dot] + labels
+    best: tuple[float, Pt] | None = None
+    for dx, dy in directions:
+        norm = math.hypot(dx, dy)
+        spot = (
+            dot[0] + outward * dx / norm * LABEL_GAP,
+            dot[1] + dy / norm * LABEL_GAP,
+        )
+        room = min((math.dist(spot, p) for p in others), default=math.inf)
+        if room >= LABEL_CLEAR:
+            return spot
+        if best is None or room > best[0]:
+            best = (room, spot)
+    assert best is not None
+    return best[1]
 
 
 def describe(
     zones: Mapping[str, str],
     marked: Iterable[str] = (),
-    marker: str | Iterable[str] | None = None,
+    marker: MarkerArg = None,
 ) -> str:
     """The map's content in words, for its <desc>."""
     sentences = []
@@ -680,7 +777,7 @@ def render_context(
     *,
     zones: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
     marked: Iterable[str] = (),
-    marker: str | Iterable[str] | None = None,
+    marker: MarkerArg = None,
     id_prefix: str = "",
     label: str = "",
     interactive: bool = False,
@@ -689,7 +786,8 @@ def render_context(
 ) -> dict:
     """Everything templates/catalog/_bodymap.html needs to draw one map.
 
-    `marker` is the region slug (or slugs) where trigger-point dots are drawn.
+    `marker`: the trigger points to draw, as Markers (each at its own position) or
+    region slugs (a dot at the region's centre).
     `with_shapes=False` leaves out the shared shapes: only for a map that follows
     another one in the same document (the {% body_map %} tag decides).
     """
@@ -727,10 +825,28 @@ def render_context(
             )
         views.append({"key": view, "figure": FIGURE_ID.format(view=view), "regions": regions})
 
+    placed = _as_markers(marker)
+    dots = [m.point() for m in placed]
+    labels: list[Pt] = []
     markers_ctx = []
-    for slug in markers:
-        mx, my = anchor(slug)
-        markers_ctx.append({"x": _num(mx), "y": _num(my), "r": _num(MARKER_RADIUS), "slug": slug})
+    for m, (mx, my) in zip(placed, dots, strict=True):
+        title = "Trigger point" + (f" {m.number}" if m.number else "")
+        lx, ly = mx, my
+        if m.number:
+            lx, ly = _label_spot((mx, my), MIDLINE[SHAPES[m.slug].view], dots, labels)
+            labels.append((lx, ly))
+        markers_ctx.append(
+            {
+                "x": _num(mx),
+                "y": _num(my),
+                "r": _num(MARKER_RADIUS),
+                "slug": m.slug,
+                "title": f"{title}: {m.name}" if m.name else title,
+                "number": m.number,
+                "label_x": _num(lx),
+                "label_y": _num(ly + 4),  # the text's baseline, for a centre at ly
+            }
+        )
 
     return {
         "viewbox": VIEWBOX,

@@ -20,6 +20,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from backtp.catalog import bodymap
+
 
 class SlugManager[M: models.Model](models.Manager[M]):
     def get_by_natural_key(self, slug: str) -> M:
@@ -219,6 +221,10 @@ class TriggerPoint(models.Model):
         LESS_COMMON = 1, "A less common cause"
         RARE = 0, "A rare cause"
 
+    class View(models.TextChoices):
+        BACK = "back", "Back"
+        FRONT = "front", "Front"
+
     muscle = models.ForeignKey(Muscle, on_delete=models.CASCADE, related_name="trigger_points")
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=120)
@@ -229,6 +235,30 @@ class TriggerPoint(models.Model):
         on_delete=models.PROTECT,
         related_name="trigger_points_here",
         help_text="The region the point lies in, on the right side (marks it on the map).",
+    )
+    view = models.CharField(
+        "figure view",
+        max_length=5,
+        choices=View,
+        default=View.BACK,
+        help_text="The view of the body figure the point is drawn on: the view of its region.",
+    )
+    x = models.FloatField(
+        "across",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(200)],
+        help_text="Where the point lies on the right side, in the view's own units: 0 to 200 "
+        "from the viewer's left, midline 100. The person's right is on the viewer's right "
+        "from the back (x over 100) and on the viewer's left from the front (x under 100).",
+    )
+    y = models.FloatField(
+        "down",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(488)],
+        help_text="0 at the top of the figure, 488 at the soles: lowest rib about 172-177, "
+        "top of the hip bone about 208, sacrum 222-250, knee about 360.",
     )
     order = models.PositiveSmallIntegerField(default=0)
     sources = models.ManyToManyField(Source, related_name="trigger_points")
@@ -260,6 +290,26 @@ class TriggerPoint(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.muscle.get_absolute_url() + f"#{self.slug}"
+
+    def clean(self) -> None:
+        """A position is both numbers, on its region's view and inside its region's shape."""
+        super().clean()
+        if (self.x is None) != (self.y is None):
+            raise ValidationError("Give the position across and down, or neither.")
+        if self.x is None or self.y is None or self.region_id is None:
+            return
+        shape = bodymap.SHAPES.get(self.region.slug)
+        if shape is None:
+            return
+        if self.view != shape.view:
+            raise ValidationError(
+                {"view": f"{self.region.name} is drawn on the {shape.view} view."}
+            )
+        if bodymap.region_at(self.view, self.x, self.y) != self.region.slug:
+            raise ValidationError(
+                f"The position ({self.x:g}, {self.y:g}) is outside {self.region.name.lower()} "
+                "on the figure (right side)."
+            )
 
     def zone_map(self) -> dict[str, str]:
         """Region slug -> zone kind, for the body map (uses prefetched zones)."""

@@ -17,7 +17,8 @@ from django.template import Context
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
-from backtp.catalog.bodymap import render_context
+from backtp.catalog.bodymap import Marker, region_at, render_context
+from backtp.catalog.models import TriggerPoint
 
 register = template.Library()
 
@@ -30,14 +31,17 @@ def body_map(
     context: Context,
     zones: Mapping[str, str] | None = None,
     marked: Iterable[str] | None = None,
-    marker: str | Iterable[str] | None = None,
+    marker: str | Marker | Iterable[str | Marker] | None = None,
     id_prefix: str = "",
     label: str = "",
     interactive: bool = False,
     legend: bool = True,
 ) -> SafeString:
-    """Usage: {% body_map zones=zones marker="right-flank" id_prefix="tp1-" label="..." %}."""
-    markers = (marker,) if isinstance(marker, str) else tuple(marker or ())
+    """Usage: {% body_map zones=zones marker=point|point_markers id_prefix="tp1-" label="..." %}.
+
+    `marker`: Markers (see the filters below), or region slugs for a dot at a region's centre.
+    """
+    markers = (marker,) if isinstance(marker, str | Marker) else tuple(marker or ())
     # The render's first dict lives as long as the whole render, includes too (Django's
     # own {% include %} caches its templates there).
     state = context.render_context.dicts[0]
@@ -59,7 +63,7 @@ def body_map(
 def _render(
     zones: tuple[tuple[str, str], ...],
     marked: tuple[str, ...],
-    markers: tuple[str, ...],
+    markers: tuple[str | Marker, ...],
     id_prefix: str,
     label: str,
     interactive: bool,
@@ -77,3 +81,38 @@ def _render(
         with_shapes=with_shapes,
     )
     return mark_safe(get_template("catalog/_bodymap.html").render(context))  # noqa: S308
+
+
+def _marker(point: TriggerPoint, side: str, number: int = 0) -> Marker:
+    if point.x is None or point.y is None:
+        return Marker(region=point.region.slug, side=side, number=number, name=point.name)
+    # The region is read off the figure (the admin keeps a position inside its region),
+    # so a page that did not load the points' regions makes no query for them.
+    region = region_at(point.view, point.x, point.y) or point.region.slug
+    return Marker(
+        region=region,
+        view=point.view,
+        x=point.x,
+        y=point.y,
+        side=side,
+        number=number,
+        name=point.name,
+    )
+
+
+@register.filter
+def point_markers(point: TriggerPoint, side: str = "right") -> list[Marker]:
+    """One trigger point at its own position: {{ point|point_markers:"both" }} draws it
+    on the right, the left ("left": the mirror image) or both sides."""
+    sides = ("right", "left") if side == "both" else (side or "right",)
+    return [_marker(point, s) for s in sides]
+
+
+@register.filter
+def numbered_markers(points: Iterable[TriggerPoint]) -> list[Marker]:
+    """Several trigger points, numbered 1, 2, ... in the order given (the list beside
+    the map numbers them the same way); a single point gets no number."""
+    points = list(points)
+    if len(points) == 1:
+        return [_marker(points[0], "right")]
+    return [_marker(point, "right", number) for number, point in enumerate(points, 1)]
