@@ -21,7 +21,11 @@
     var worst = form.querySelector('input[name="worst"]:checked');
     if (worst) {
       var shape = form.querySelector('.region[data-region="' + worst.value + '"]');
-      if (shape) shape.classList.add("is-worst");
+      if (shape) {
+        shape.classList.add("is-worst");
+        // Drawn last, so no neighbouring region covers part of its red outline.
+        shape.parentNode.appendChild(shape);
+      }
     }
   }
 
