@@ -17,8 +17,14 @@ def test_from_home_to_a_muscle_and_its_body_map(page: Page) -> None:
     page.get_by_role("link", name="Quadratus lumborum", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Quadratus lumborum")
 
+    # One figure numbers every point; each point opens to its own map.
+    overview = page.locator(".points__overview svg")
+    expect(overview).to_be_visible()
+    expect(overview.locator(".tp-marker")).to_have_count(6)
     first_point = page.locator("article.point").first
     body_map = first_point.locator("svg")
+    expect(body_map).to_be_hidden()
+    first_point.get_by_role("heading", name=re.compile("Upper outer point")).click()
     expect(body_map).to_be_visible()
     expect(body_map.locator(".zone-essential").first).to_be_visible()
     expect(body_map.locator(".tp-marker")).to_have_count(1)
@@ -72,3 +78,20 @@ def test_a_search_result_leads_to_its_page(page: Page) -> None:
     page.goto("/search/?q=quadratus")
     page.locator("#results").get_by_role("link", name="Quadratus lumborum", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Quadratus lumborum")
+
+
+def test_a_link_to_a_point_opens_it_on_its_muscles_page(page: Page) -> None:
+    page.goto("/muscles/quadratus-lumborum/#ql-lower-medial")
+    point = page.locator("#ql-lower-medial")
+    expect(point.locator("svg")).to_be_visible()
+    expect(point).to_contain_text("How to find it")
+    expect(page.locator("#ql-upper-lateral svg")).to_be_hidden()
+    page.get_by_role("link", name="Upper outer point (under the lowest rib)").click()
+    expect(page.locator("#ql-upper-lateral svg")).to_be_visible()
+
+
+def test_a_muscle_page_fits_in_under_thirteen_phone_screens(phone_page: Page) -> None:
+    """Issue 15 item 5: the QL page was about 24 screens at 390 px; the target is 10."""
+    phone_page.goto("/muscles/quadratus-lumborum/")
+    height = phone_page.evaluate("document.documentElement.scrollHeight")
+    assert height < 13 * 844, height
