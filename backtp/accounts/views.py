@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_safe
 
 from backtp.accounts.forms import (
@@ -16,22 +15,11 @@ from backtp.accounts.forms import (
 )
 from backtp.accounts.http import AuthenticatedHttpRequest
 from backtp.accounts.services import account_delete, account_export_json
+from backtp.core.redirects import next_path
 
 
 def _safe_next(request: HttpRequest) -> str:
-    """The `next` page if it is a path on this site, else "" (anything else is dropped)."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    # A single leading slash: "foo" is no path (redirect() would take it for a URL name),
-    # "//host" is another site. url_has_allowed_host_and_scheme catches the rest ("/\\host").
-    if (
-        target.startswith("/")
-        and not target.startswith("//")
-        and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-    ):
-        return target
-    return ""
+    return next_path(request) or ""
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -11,6 +11,7 @@ A zone stored on the left for a right-side point means the pattern crosses the
 midline (rectus abdominis refers across both sides of the low back).
 """
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -420,6 +421,17 @@ def span(low: int | Decimal, high: int | Decimal) -> str:
     return number(low) if low == high else f"{number(low)}–{number(high)}"
 
 
+def zones_together(points: Iterable[TriggerPoint]) -> dict[str, str]:
+    """Region slug -> zone kind for several points drawn on one figure (a technique's, a
+    muscle's): where two share a region, essential wins (uses prefetched zones)."""
+    zones: dict[str, str] = {}
+    for point in points:
+        for region, kind in point.zone_map().items():
+            if zones.get(region) != ReferralZone.Kind.ESSENTIAL:
+                zones[region] = kind
+    return zones
+
+
 class Technique(models.Model):
     class Tool(models.TextChoices):
         TENNIS_BALL = "tennis-ball", "Tennis ball"
@@ -559,13 +571,8 @@ class Technique(models.Model):
         return (self.slug,)
 
     def zone_map(self) -> dict[str, str]:
-        """Zones of all the points it treats; where two share a region, essential wins."""
-        zones: dict[str, str] = {}
-        for point in self.trigger_points.all():
-            for region, kind in point.zone_map().items():
-                if zones.get(region) != ReferralZone.Kind.ESSENTIAL:
-                    zones[region] = kind
-        return zones
+        """Zones of all the points it treats (see zones_together)."""
+        return zones_together(self.trigger_points.all())
 
     def point_regions(self) -> list[str]:
         """Where the points it treats lie, for the body map's markers."""

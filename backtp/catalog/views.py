@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from backtp.catalog import caching, selectors
 from backtp.catalog.forms import MuscleFilterForm, SearchForm
-from backtp.catalog.models import Muscle, Routine, Source, Technique, TriggerPoint
+from backtp.catalog.models import Muscle, Routine, Source, Technique, zones_together
 from backtp.core.htmx import HtmxHttpRequest, template_for, vary_on_htmx, wants_fragment
 
 
@@ -63,17 +63,6 @@ def muscle_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return render(request, "catalog/muscle_detail.html", page)
 
 
-def _zones_of(points: Iterable[TriggerPoint]) -> dict[str, str]:
-    """Where a muscle's points send pain together: a region is essential if any point's
-    essential zone is there."""
-    zones: dict[str, str] = {}
-    for point in points:
-        for region, kind in point.zone_map().items():
-            if zones.get(region) != "essential":
-                zones[region] = kind
-    return zones
-
-
 def _shared(texts: Iterable[str]) -> str:
     """The text most cards share, when at least two do ("" otherwise)."""
     counts = Counter(text for text in texts if text)
@@ -100,7 +89,7 @@ def _muscle_page(slug: str) -> dict[str, str] | None:
         "points": points,
         "techniques": techniques,
         # Said once for the section, not on every card that shares it.
-        "muscle_zones": _zones_of(points),
+        "muscle_zones": zones_together(points),
         "shared_pressure": _shared(t.pressure for t in techniques),
         "shared_caution": _shared(t.cautions for t in techniques),
         "page_sources": _gathered(

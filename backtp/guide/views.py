@@ -18,6 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseLocation
 
 from backtp.catalog.models import BodyRegion, RedFlag, Technique, TriggerPoint
 from backtp.core.htmx import HtmxHttpRequest, template_for, vary_on_htmx
+from backtp.core.redirects import next_path
 from backtp.guide import engine
 from backtp.guide.forms import INTENSITIES, QUALITIES, BodyMapForm, FeelForm, HaveForm, SafetyForm
 from backtp.guide.models import Assessment
@@ -80,7 +81,7 @@ def safety(request: HtmxHttpRequest) -> HttpResponse:
         return redirect("guide:stop")
     flags = list(RedFlag.objects.order_by("order"))
     # Sent here before a session (journal/safety.py): where to go back to afterwards.
-    next_url = safety_check.safe_next(request.POST.get("next") or request.GET.get("next"))
+    next_url = next_path(request)
     context = {"next": next_url}
     saved = None if next_url else (state.get("safety") or {}).get("answers")
     if request.method == "POST":
@@ -280,7 +281,6 @@ def _results_context(assessment: Assessment, history: dict | None = None) -> dic
             "point": points[suggestion.point],
             "side": SIDE_LABELS[suggestion.side],
             "zones": suggestion.zones_for_map(catalogue),
-            "markers": suggestion.marker_regions(catalogue),
             "techniques": [techniques[slug] for slug in suggestion.techniques],
             "left_out": [(techniques[x.technique], x.reason) for x in suggestion.left_out],
             "other_tools": [techniques[slug] for slug in suggestion.other_tools],

@@ -14,7 +14,6 @@ sessions: a weekly check costs a minute or two, a missed sign costs far more. An
 with a sign that stops self-treatment records nothing that lets a session start.
 """
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,16 +22,11 @@ from urllib.parse import urlencode
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from backtp.catalog.models import Muscle, RedFlag, Technique
 
 RECENT = timedelta(days=7)
 SESSION_KEY = "safety_check"
-MAX_NEXT = 200  # characters of a `next` path kept; a longer one is not one of ours
-# Our own paths and query strings use no other characters: no control characters, no
-# spaces, no backslash, and no second slash at the start (that would name another host).
-LOCAL_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9\-._~/%?=&+]*")
 
 
 @dataclass(frozen=True)
@@ -90,13 +84,6 @@ def current(request: HttpRequest) -> SafetyCheck | None:
     if at and now - RECENT <= at <= now:
         return SafetyCheck(at, remembered)
     return None
-
-
-def safe_next(url: object) -> str | None:
-    """`url` if it is a path on this site (where to go after the safety check), else None."""
-    if not isinstance(url, str) or len(url) > MAX_NEXT or not LOCAL_PATH.fullmatch(url):
-        return None
-    return url if url_has_allowed_host_and_scheme(url, allowed_hosts=None) else None
 
 
 def ask_url(next_path: str) -> str:
