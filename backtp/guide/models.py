@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 
 from backtp.guide import engine
@@ -30,9 +31,23 @@ class Assessment(models.Model):
     positions = models.JSONField(default=list, blank=True)
     contraindications = models.JSONField(default=list, blank=True)
     see_doctor_soon = models.JSONField(default=list, blank=True)
+    anonymous_owner = models.CharField(
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text="For a questionnaire answered by someone not logged in: the token of the "
+        "browser session that saved it (journal/device.py), the same one its sessions "
+        "carry. Only that browser session can claim it, by logging in or signing up.",
+    )
 
     class Meta:
         ordering = ["-created"]
+        indexes = [
+            # Logging in claims the questionnaires the browser session answered before.
+            models.Index(
+                fields=["anonymous_owner"], condition=Q(user=None), name="assessments_of_nobody"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Assessment {self.id} ({len(self.regions)} regions)"

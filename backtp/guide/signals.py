@@ -2,9 +2,10 @@
 person's, as the journal does for sessions (journal/signals.py): the clinician's summary
 and the ranking by what helped then use them.
 
-The browser session remembers the ids of the assessments it saved anonymously; only
-that session can claim them. Logging in keeps the session's data (Django cycles its
-key), logging out flushes it, so the next person on the device claims nothing."""
+An anonymous questionnaire carries the token of the browser session that saved it
+(journal/device.py); only that session can claim it. Logging in keeps the session's data
+(Django cycles its key), logging out flushes it, so the next person on the device
+claims nothing."""
 
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
@@ -12,24 +13,16 @@ from django.http import HttpRequest
 
 from backtp.accounts.models import User
 from backtp.guide.models import Assessment
-
-SESSION_KEY = "guide_anonymous_assessments"
-KEPT = 20  # the latest few are enough to carry over; the session stays small
+from backtp.journal.device import anonymous_token
 
 
-def remember_anonymous(request: HttpRequest, assessment: Assessment) -> None:
-    """Note an assessment saved by someone not logged in, for their account later."""
-    if assessment.user_id is None:
-        saved = request.session.get(SESSION_KEY, [])
-        request.session[SESSION_KEY] = [*saved, str(assessment.pk)][-KEPT:]
-
-
-def anonymous_assessments_attach(*, user: User, request: HttpRequest) -> int:
-    """Give a person the assessments their browser session saved before they logged in."""
-    ids = request.session.pop(SESSION_KEY, [])
-    if not ids:
+def anonymous_assessments_attach(*, user: User, anonymous_owner: str) -> int:
+    """Give a person the questionnaires their browser session answered before logging in."""
+    if not anonymous_owner:
         return 0
-    return Assessment.objects.filter(pk__in=ids, user=None).update(user=user)
+    return Assessment.objects.filter(user=None, anonymous_owner=anonymous_owner).update(
+        user=user, anonymous_owner=""
+    )
 
 
 @receiver(user_logged_in)
@@ -37,4 +30,4 @@ def attach_anonymous_assessments(
     sender: type[User], request: HttpRequest | None, user: User, **kwargs: object
 ) -> None:
     if request is not None and hasattr(request, "session"):
-        anonymous_assessments_attach(user=user, request=request)
+        anonymous_assessments_attach(user=user, anonymous_owner=anonymous_token(request))

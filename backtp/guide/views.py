@@ -22,9 +22,9 @@ from backtp.core.redirects import next_path
 from backtp.guide import engine
 from backtp.guide.forms import INTENSITIES, QUALITIES, BodyMapForm, FeelForm, HaveForm, SafetyForm
 from backtp.guide.models import Assessment
-from backtp.guide.signals import remember_anonymous
 from backtp.guide.snapshot import current_catalogue
 from backtp.guide.state import STEP_URLS, GuideState
+from backtp.journal import device
 from backtp.journal import plan as plans
 from backtp.journal import safety as safety_check
 from backtp.journal.selectors import point_history
@@ -227,8 +227,11 @@ def _save_assessment(request: HtmxHttpRequest, state: GuideState) -> Assessment:
     safety, body, feeling, kit = (
         state.answered(step) for step in ("safety", "map", "feel", "have")
     )
+    user = request.user if request.user.is_authenticated else None
     assessment = Assessment.objects.create(
-        user=request.user if request.user.is_authenticated else None,
+        user=user,
+        # Theirs once they log in or sign up in this browser session (guide/signals.py).
+        anonymous_owner="" if user else device.anonymous_token(request, create=True),
         regions=body["regions"],
         worst=body["worst"],
         qualities=feeling["qualities"],
@@ -238,8 +241,6 @@ def _save_assessment(request: HtmxHttpRequest, state: GuideState) -> Assessment:
         contraindications=safety["contraindications"],
         see_doctor_soon=safety["soon"],
     )
-    # Theirs once they log in or sign up in this browser session (guide/signals.py).
-    remember_anonymous(request, assessment)
     return assessment
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from backtp.guide.models import Assessment
-from backtp.guide.signals import SESSION_KEY
+from backtp.journal.device import ANONYMOUS_KEY
 from tests.factories import PASSWORD
 from tests.guide.test_guide import complete
 
@@ -86,9 +86,12 @@ def test_after_logging_out_the_next_person_on_the_device_claims_nothing(
 def test_an_assessment_that_already_has_an_owner_is_never_moved(
     client: Client, catalog, person, other_person
 ) -> None:
-    owned = Assessment.objects.create(user=other_person, regions={"right-flank": 5})
+    # as if this browser session had saved it
+    owned = Assessment.objects.create(
+        user=other_person, regions={"right-flank": 5}, anonymous_owner="f00d"
+    )
     session = client.session
-    session[SESSION_KEY] = [str(owned.pk)]  # as if this browser session had saved it
+    session[ANONYMOUS_KEY] = "f00d"
     session.save()
     client.post("/accounts/login/", {"username": person.username, "password": PASSWORD})
     owned.refresh_from_db()
