@@ -109,7 +109,7 @@ class TechniqueStepInline(admin.TabularInline):
 @admin.register(Technique)
 class TechniqueAdmin(admin.ModelAdmin):
     list_display = ["name", "tool", "position", "method", "dose", "discreet"]
-    list_filter = ["tool", "position", "method", "discreet", "per_side"]
+    list_filter = ["tool", "position", "method", "spot", "movement", "discreet", "per_side"]
     search_fields = ["name", "slug", "summary", "trigger_points__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["trigger_points", "sources"]
@@ -124,6 +124,7 @@ class TechniqueAdmin(admin.ModelAdmin):
                     "summary",
                     "trigger_points",
                     ("tool", "position", "method"),
+                    ("spot", "movement"),
                     "discreet",
                     "order",
                     "sources",

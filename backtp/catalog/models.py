@@ -21,7 +21,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from backtp.catalog import bodymap
+from backtp.catalog import bodymap, illustrations
 
 
 class SlugManager[M: models.Model](models.Manager[M]):
@@ -458,6 +458,9 @@ class Technique(models.Model):
 
     FLOOR_POSITIONS = frozenset({Position.LYING_BACK, Position.LYING_SIDE, Position.LYING_FRONT})
 
+    Spot = illustrations.Spot
+    Movement = illustrations.Movement
+
     class Method(models.TextChoices):
         PRESSURE = "pressure", "Sustained pressure"
         ROLLING = "rolling", "Slow rolling"
@@ -473,6 +476,19 @@ class Technique(models.Model):
     tool = models.CharField(max_length=14, choices=Tool)
     position = models.CharField(max_length=11, choices=Position)
     method = models.CharField(max_length=13, choices=Method)
+    spot = models.CharField(
+        "where the tool goes",
+        max_length=20,
+        choices=illustrations.Spot,
+        help_text="Places the tool on the illustration and names the place in its text; "
+        "each position reaches only some spots.",
+    )
+    movement = models.CharField(
+        max_length=14,
+        choices=illustrations.Movement,
+        default=illustrations.Movement.NONE,
+        help_text="The arrow on the illustration, and its words.",
+    )
     # Each dose is a range, as the sources give it ("1-2 min per side", "6-12 strokes"):
     # both ends empty, or both set with the lower end first (equal for a single number).
     hold_seconds_min = models.PositiveSmallIntegerField(
@@ -569,6 +585,22 @@ class Technique(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
+
+    def clean(self) -> None:
+        """The tool goes to a spot the position can reach (the illustration draws it there)."""
+        super().clean()
+        reachable = illustrations.POSITION_SPOTS.get(self.position)
+        if reachable is None or not self.spot:
+            return
+        if self.spot not in reachable:
+            raise ValidationError(
+                {
+                    "spot": f"{self.get_position_display()} cannot reach "
+                    f"{illustrations.SPOT_WORDS[illustrations.Spot(self.spot)]}; choose one of: "
+                    + "; ".join(str(spot.label).lower() for spot in reachable)
+                    + "."
+                }
+            )
 
     def zone_map(self) -> dict[str, str]:
         """Zones of all the points it treats (see zones_together)."""
