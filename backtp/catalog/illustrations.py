@@ -365,9 +365,9 @@ def _profile_torso(fig: Figure, spine: Spine, flat: float = 0.0) -> None:
     fig.body.append(smooth([spine.at(t, off) for t, off in [*back, *PROFILE_FRONT]]))
 
 
-def _back_torso(fig: Figure, spine: Spine) -> None:
-    right = [spine.at(t, w) for t, w in BACK_HALF]
-    left = [spine.at(t, -w) for t, w in reversed(BACK_HALF)]
+def _back_torso(fig: Figure, spine: Spine, scale: float = 1.0) -> None:
+    right = [spine.at(t, w * scale) for t, w in BACK_HALF]
+    left = [spine.at(t, -w * scale) for t, w in reversed(BACK_HALF)]
     fig.body.append(smooth([*right, spine.at(1.3, 0), *left]))
     # The spine's groove and the sacrum, faint.
     fig.details.append(smooth([spine.at(0.12, 0), spine.at(0.6, 0), spine.at(0.9, 0)], False))
@@ -382,15 +382,14 @@ def _head_profile(fig: Figure, neck: Pt, centre: Pt, face: Pt) -> None:
     fig.body.append(capsule(neck, 4.6, _add(centre, _unit(centre, neck), 3.5), 4.3))
     fig.body.append(circle(centre, HEAD_R))
     fig.body.append(circle(_add(centre, face, HEAD_R * 0.92), 1.7))  # nose
+    # Hair over the crown and the back of the head: centred between "up" (away from
+    # the neck) and "back" (away from the face).
+    up = _unit(neck, centre)
     back = (-face[0], -face[1])
-    up = _rot(face, -90) if face[0] >= 0 else _rot(face, 90)
-    rim = [_add(centre, _rot(back, a), HEAD_R + 0.6) for a in (-95, -60, -20, 20, 55)]
-    if up[1] > 0:
-        rim = [_add(centre, _rot(back, -a), HEAD_R + 0.6) for a in (-95, -60, -20, 20, 55)]
-    inner = _add(centre, _rot(back, 0), HEAD_R * 0.15)
-    fig.hair.append(smooth([*rim, inner]))
-    ear = _add(centre, back, HEAD_R * 0.12)
-    fig.details.append(circle(ear, 1.6))
+    h = _unit((0.0, 0.0), (back[0] + up[0] * 0.9, back[1] + up[1] * 0.9))
+    rim = [_add(centre, _rot(h, a), HEAD_R + 0.6) for a in range(-110, 111, 22)]
+    fig.hair.append(smooth([*rim, _add(centre, h, HEAD_R * 0.05)]))
+    fig.details.append(circle(_add(centre, back, HEAD_R * 0.1), 1.5))  # ear
 
 
 def _head_back(fig: Figure, neck: Pt, centre: Pt) -> None:
@@ -442,6 +441,17 @@ class Anchor:
 class Surface:
     kind: str  # "floor", "wall", "seat", "chair-back" or "" (nothing: the hand holds it)
     words: str  # "under", "between the wall and", ...
+    axis: str = ""  # "x" (a wall) or "y" (a floor or seat): the line a ball rests on
+    at: float = 0.0  # where that line is
+    side: int = -1  # the tool lies on this side of the line: -1 above / left, +1 below / right
+
+    def rest(self, anchor: "Anchor", r: float) -> Pt:
+        """The centre of a ball of radius r on this surface, level with the anchor."""
+        if self.axis == "y":
+            return (anchor.x, self.at + self.side * r)
+        if self.axis == "x":
+            return (self.at + self.side * r, anchor.y)
+        return anchor.at
 
 
 @dataclass
@@ -489,8 +499,9 @@ def _lying_back(kind: str) -> Pose:
     fig = Figure()
     _floor(fig)
     raised = kind == "raised"
+    # On a ball the back is lifted by it, the shoulders a little less than the waist.
     axis = FLOOR - (20.5 if raised else 10.0)
-    spine = Spine((36, axis), (86, axis + (1.5 if raised else 0)), back=-1)
+    spine = Spine((36, axis + (3.5 if raised else 0)), (86, axis), back=-1)
     _profile_torso(fig, spine, flat=0.05)
     head = (19, FLOOR - HEAD_R - (2.5 if raised else 0.6))
     _head_profile(fig, spine.at(-0.02, -0.02), head, (0, -1))
@@ -542,7 +553,7 @@ def _lying_back(kind: str) -> Pose:
         anchors=anchors,
         shoulders={"near": shoulder},
         rest_arms={"near": _arm_paths(shoulder, elbow, hand)},
-        surface=Surface("floor", "under"),
+        surface=Surface("floor", "under", "y", FLOOR),
         inset=None if kind == "bolster" else (152.0, 2.0, 44.0, 62.0),
     )
 
@@ -571,37 +582,40 @@ def _lying_front() -> Pose:
         anchors=anchors,
         shoulders={"near": shoulder},
         rest_arms={"near": _arm_paths(shoulder, elbow, hand)},
-        surface=Surface("floor", "under"),
+        surface=Surface("floor", "under", "y", FLOOR),
         inset=(152.0, 2.0, 44.0, 62.0),
     )
 
 
-def _lying_side() -> Pose:
-    """On one side, seen from behind, head on the left, propped on the lower forearm."""
+def _lying_side(on: str) -> Pose:
+    """On one side, seen from behind, head on the left, the upper body propped on the
+    lower forearm; `on`: the ball under the "waist" (the hip on the floor) or the "hip"."""
     fig = Figure()
     _floor(fig)
-    spine = Spine((40, 80), (92, 84), back=1)
-    _back_torso(fig, spine)
-    _head_back(fig, spine.at(-0.02, 0), (22, 71))
-    top_hip, low_hip = spine.at(1.0, 0.19), spine.at(1.0, -0.19)
-    _leg(fig, low_hip, (130, 103), (168, 106), (176, 108), "body")
-    _leg(fig, top_hip, (130, 94), (168, 99), (176, 101), "near")
-    low_sh = spine.at(0.13, -0.3)
-    _arm(fig, low_sh, (40, FLOOR - 3.4), (22, 84), "far")
-    top_sh = spine.at(0.13, 0.3)
-    elbow, hand = (62, 62), (82, 68)
+    hip_y = FLOOR - 17 - (8 if on == "hip" else 0)
+    spine = Spine((46, 78 if on == "waist" else 74), (98, hip_y), back=1)
+    _back_torso(fig, spine, scale=0.86)
+    _head_back(fig, spine.at(-0.02, 0), _add(spine.at(-0.32, 0), (-3, -3)))
+    top_hip, low_hip = spine.at(1.0, -0.19), spine.at(1.0, 0.19)
+    _leg(fig, low_hip, (136, 105.5), (170, 106.5), (178, 108.5), "far")
+    _leg(fig, top_hip, (134, 98), (170, 100), (178, 102), "body")
+    low_sh = spine.at(0.14, 0.33)
+    _arm(fig, low_sh, (48, FLOOR - 3.3), (30, FLOOR - 3), "far")
+    top_sh = spine.at(0.14, -0.33)
+    hand = spine.at(0.95, -0.38)
+    elbow = arm_joints(top_sh, hand, UPPER_ARM, FOREARM, -1)
     anchors: dict[str, Anchor] = {
-        Spot.OUTER_WAIST: Anchor(*spine.at(0.66, -0.27), 90, 0),
-        Spot.OUTER_HIP: Anchor(*spine.at(1.02, -0.37), 90, 0),
+        Spot.OUTER_WAIST: Anchor(*spine.at(0.68, 0.23), 90, 0),
+        Spot.OUTER_HIP: Anchor(*spine.at(1.0, 0.32), 90, 0),
     }
     return Pose(
-        key="lying-side",
+        key=f"lying-side-{on}",
         words="Lying on your side, propped on your forearm",
         figure=fig,
         anchors=anchors,
         shoulders={"near": top_sh},
         rest_arms={"near": _arm_paths(top_sh, elbow, hand)},
-        surface=Surface("floor", "under"),
+        surface=Surface("floor", "under", "y", FLOOR),
         inset=(152.0, 2.0, 44.0, 62.0),
         view="back",
     )
@@ -612,10 +626,10 @@ def _wall_back() -> Pose:
     fig = Figure()
     _floor(fig, 30, 150)
     wall = 40.0
-    spine = Spine((62, 24), (63, 60), back=-1)
+    spine = Spine((58, 24), (59, 60), back=-1)
     _wall(fig, wall)
-    _profile_torso(fig, spine)
-    _head_profile(fig, spine.at(-0.02, 0.01), (66, 13), (1, 0))
+    _profile_torso(fig, spine, flat=0.04)
+    _head_profile(fig, spine.at(-0.02, 0.01), (63, 13), (1, 0))
     hip = spine.at(1.0, 0)
     _leg(fig, _add(hip, (2, 0)), (77, 85), (84, 108), (93, 110), "far")
     _leg(fig, hip, (74, 85), (80, 108), (89, 110), "body")
@@ -643,7 +657,7 @@ def _wall_back() -> Pose:
         anchors=anchors,
         shoulders={"near": shoulder},
         rest_arms={"near": _arm_paths(shoulder, elbow, hand)},
-        surface=Surface("wall", "between the wall and"),
+        surface=Surface("wall", "between the wall and", "x", wall, 1),
         inset=(130.0, 14.0, 50.0, 84.0),
     )
 
@@ -672,11 +686,13 @@ def _standing_back(side_wall: bool = False) -> Pose:
     for name, sign in (("right", 1), ("left", -1)):
         s = shoulders[name]
         hand = _add(s, (sign * 5, 33))
+        if side_wall and name == "right":
+            hand = (cx + 24.5, s[1] - 4)  # a hand on the wall, above the ball
         rest[name] = _arm_paths(s, arm_joints(s, hand, UPPER_ARM, FOREARM, sign), hand)
 
     def on_back(t: float, off: float, out: float) -> Anchor:
         x, y = spine.at(t, off)
-        return Anchor(x, y, out, 90, 1)
+        return Anchor(x, y, out, 90, -1)
 
     anchors: dict[str, Anchor] = {
         Spot.NECK_BASE: on_back(0.08, 0.06, -90),
@@ -701,7 +717,11 @@ def _standing_back(side_wall: bool = False) -> Pose:
         anchors=anchors,
         shoulders=shoulders,
         rest_arms=rest,
-        surface=Surface("wall", "between the wall and") if side_wall else Surface("", "on"),
+        surface=(
+            Surface("wall", "between the wall and", "x", cx + 27, -1)
+            if side_wall
+            else Surface("", "on")
+        ),
         inset=(136.0, 14.0, 50.0, 84.0),
         view="back",
     )
@@ -827,8 +847,10 @@ def _seated(kind: str) -> Pose:
         shoulders={"near": shoulder},
         rest_arms={"near": _arm_paths(shoulder, elbow, hand)},
         surface={
-            "on-ball": Surface("seat", "under"),
-            "ball-behind": Surface("chair-back", "between the chair back and"),
+            "on-ball": Surface("seat", "under", "y", SEAT_Y),
+            "ball-behind": Surface(
+                "chair-back", "between the chair back and", "x", seat_x0 + 2.4, 1
+            ),
         }.get(kind, Surface("", "on")),
         inset=(132.0, 8.0, 50.0, 84.0),
     )
@@ -845,9 +867,8 @@ def _floor_sitting() -> Pose:
     shoulder = spine.at(0.14, 0.03)
     _arm(fig, _add(shoulder, (-2, 1)), (26, 88), (22, FLOOR - 2.5), "far")
     # The treated leg on a ball under the calf, the other crossed over its shin.
-    knee, ankle = (88.0, 96.0), (124.0, 96.0)
-    _leg(fig, hip, knee, ankle, (128, 89), "body")
-    _leg(fig, _add(hip, (1, -4)), (86, 86), (128, 88), (131, 80), "near")
+    _leg(fig, _add(hip, (1, -3)), (86, 91), (126, 91), (130, 83), "far")
+    _leg(fig, hip, (88.0, 100.0), (126.0, 99.5), (130, 92), "body")
     anchors: dict[str, Anchor] = {
         Spot.CALF_LOW: Anchor(113, 100, 90, 0),
         Spot.CALF_HIGH: Anchor(98, 101, 90, 0),
@@ -860,7 +881,7 @@ def _floor_sitting() -> Pose:
         anchors=anchors,
         shoulders={"near": shoulder},
         rest_arms={"near": _arm_paths(shoulder, elbow, (22, FLOOR - 2.5))},
-        surface=Surface("floor", "under"),
+        surface=Surface("floor", "under", "y", FLOOR),
         inset=(150.0, 2.0, 46.0, 66.0),
     )
 
@@ -872,7 +893,8 @@ def poses() -> dict[str, Pose]:
         _lying_back("flat"),
         _lying_back("bolster"),
         _lying_front(),
-        _lying_side(),
+        _lying_side("waist"),
+        _lying_side("hip"),
         _wall_back(),
         _standing_back(side_wall=True),
         _standing_back(),
@@ -894,7 +916,7 @@ def pose_key(position: str, tool: str, spot: str) -> str:
             return "lying-back-bolster"
         return "lying-back-raised" if spot in BACK_SPOTS else "lying-back-flat"
     if position == "lying-side":
-        return "lying-side"
+        return "lying-side-hip" if spot == Spot.OUTER_HIP else "lying-side-waist"
     if position == "lying-front":
         return "lying-front"
     if position == "wall":
@@ -936,9 +958,9 @@ INSET_SPOTS: dict[str, tuple[str, float, float]] = {
     Spot.ABOVE_PUBIC: ("front", 313, 234),
 }
 INSET_CROP = {
-    "back": (44.0, 74.0, 112.0, 200.0),
-    "calf": (48.0, 300.0, 104.0, 186.0),
-    "front": (264.0, 100.0, 112.0, 200.0),
+    "back": (56.0, 82.0, 88.0, 186.0),
+    "calf": (52.0, 330.0, 96.0, 150.0),
+    "front": (278.0, 118.0, 84.0, 160.0),
 }
 INSET_ID = "il-inset-{view}"
 
@@ -957,13 +979,6 @@ def _inset_context(spot: str, both: bool, movement: str, box: tuple[float, ...])
     elif movement == Movement.STROKES:
         arrows = arrow((x - 13, y + 12), (x + 13, y + 12), size=5)
         arrows += arrow((x - 13, y + 21), (x + 13, y + 21), size=5)
-    elif movement in (Movement.UP_DOWN, Movement.DOWNWARD):
-        xs = [px + 13 * (1 if px >= midline else -1) for px, _ in dots]
-        for ax in xs[:1]:
-            if movement == Movement.UP_DOWN:
-                arrows += arrow((ax, y - 16), (ax, y + 16), both=True, size=5)
-            else:
-                arrows += arrow((ax, y - 12), (ax, y + 20), size=5)
     label = "Front" if view == "front" else "Back"
     return {
         "href": INSET_ID.format(view=view),
@@ -1048,15 +1063,14 @@ def _tool_defs(tool: str) -> dict:
     elif tool == "lacrosse-ball":
         paths = [("il-lacrosse", circle(o, r)), ("il-shine", circle((-1.6, -1.8), 1.2))]
     elif tool == "massage-ball":
-        bumps = [
-            ("il-massage", circle((r * math.cos(a), r * math.sin(a)), 1.1))
-            for a in (i * math.pi / 5 for i in range(10))
+        # Knobbly: a ring of bumps merged with the ball under one outline.
+        shapes = [circle(o, r)] + [
+            circle((r * math.cos(a), r * math.sin(a)), 1.15)
+            for a in (i * math.pi / 6 for i in range(12))
         ]
-        dots = [
-            ("il-massage-dot", circle(p, 0.6))
-            for p in ((-1.8, -1), (1.2, -2), (0.4, 1.4), (-1, 2.2), (2.4, 0.8))
-        ]
-        paths = [*bumps, ("il-massage", circle(o, r)), *dots]
+        dots = [(-1.8, -1.0), (1.2, -2.0), (0.4, 1.4), (-1.0, 2.2), (2.4, 0.8)]
+        paths = [("il-tool-edge", d) for d in shapes] + [("il-massage", d) for d in shapes]
+        paths += [("il-massage-dot", circle(p, 0.6)) for p in dots]
     elif tool == "two-balls":
         paths = [
             (
@@ -1245,7 +1259,7 @@ def render_context(
         paths += [("il-edge", d) for d in rest] + [("il-skin", d) for d in rest]
         defs.append({"id": pid, "paths": [{"cls": c, "d": d} for c, d in paths if c]})
 
-    under: list[dict] = []  # tools between the body and the floor, wall or seat
+    tools: list[dict] = []  # tools between the body and the floor, wall or seat
     over: list[tuple[str, str]] = []  # hands and arrows, on top
     r = TOOL_RADIUS.get(tool, 5.0)
     out = _dir(anchor.out)
@@ -1271,18 +1285,20 @@ def render_context(
         tid = TOOL_ID.format(tool=tool if tool in TOOL_RADIUS else "tennis-ball")
         if tid not in drawn:
             defs.append(_tool_defs(tool if tool in TOOL_RADIUS else "tennis-ball"))
-        if pose.surface.kind and not (tool == "bolster" and spot == Spot.UNDER_KNEES):
-            centre = _add(anchor.at, out, r - 0.6)
         if tool == "bolster" and spot == Spot.UNDER_KNEES:
             centre = (121.0, FLOOR - 9)
-        under.append({"href": tid, "x": _num(centre[0]), "y": _num(centre[1])})
+        else:
+            centre = pose.surface.rest(anchor, r)
+        # Drawn over the body: where the drawing and a real body would overlap, the
+        # ball shows pressing in rather than hiding behind the skin.
+        tools.append({"href": tid, "x": _num(centre[0]), "y": _num(centre[1])})
 
     along = _dir(anchor.along)
-    if movement == Movement.UP_DOWN and pose.view == "profile":
-        side = _add(centre, out, r + 4)
+    # Along the body: beside the tool, on the far side from the arm that holds it.
+    side = _add(centre, out, -7) if hand else _add(centre, out, r + 4)
+    if movement == Movement.UP_DOWN:
         over += arrow(_add(side, along, -9), _add(side, along, 9), both=True)
-    elif movement == Movement.DOWNWARD and pose.view == "profile":
-        side = _add(centre, out, r + 4)
+    elif movement == Movement.DOWNWARD:
         over += arrow(_add(side, along, -8), _add(side, along, 9))
     elif movement == Movement.CIRCLES:
         over += circling(centre, r + 4.2)
@@ -1326,7 +1342,7 @@ def render_context(
         "pose_key": key,
         "defs": defs,
         "new_defs": [d["id"] for d in defs],
-        "under": under,
+        "tools": tools,
         "over": [{"cls": c, "d": d} for c, d in over],
         "inset": inset,
     }
