@@ -1304,8 +1304,8 @@ def render_context(
         over += circling(centre, r + 4.2)
     elif movement == Movement.PRESS_RELEASE:
         inward = (-out[0], -out[1])
-        top = _add(anchor.at, inward, 22)
-        over += arrow(_add(top, inward, 9), top, both=True)
+        near = _add(anchor.at, inward, 24)
+        over += arrow(_add(near, inward, 15), near, both=True)
     elif movement == Movement.KNEE_OUT:
         over += [("il-arrow", "M119,78 Q131,74 136,86")]
         over += arrow((134.5, 82.5), (136.5, 88))[1:]
