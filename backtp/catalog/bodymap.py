@@ -22,6 +22,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from backtp.catalog.anatomy import Drawing
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "regions.json"
 
@@ -643,6 +647,7 @@ class Marker:
     side: str = "right"
     number: int = 0
     name: str = ""
+    muscle: str = ""  # the slug of its muscle, drawn under it (see anatomy.py)
 
     @property
     def slug(self) -> str:
@@ -714,9 +719,13 @@ def describe(
     zones: Mapping[str, str],
     marked: Iterable[str] = (),
     marker: MarkerArg = None,
+    muscles: Iterable[str] = (),
 ) -> str:
-    """The map's content in words, for its <desc>."""
+    """The map's content in words, for its <desc>; `muscles`: the names of those drawn."""
     sentences = []
+    if muscles := list(muscles):
+        label = "Muscle drawn" if len(muscles) == 1 else "Muscles drawn"
+        sentences.append(f"{label}: {', '.join(muscles)}.")
     groups = [
         f"{_names(s for s, kind in zones.items() if kind == k)} ({k})"
         for k in ZONE_KINDS
@@ -773,24 +782,59 @@ def shapes_context() -> dict:
     }
 
 
+def muscle_drawings(marker: MarkerArg = None, muscles: Iterable[str] = ()) -> list["Drawing"]:
+    """The muscle drawings a map shows (anatomy.Drawing): each marker's muscle on the
+    marker's side, and each of `muscles` on both sides, on every view it lies on."""
+    # anatomy draws with this module's geometry toolkit, so it is imported where used.
+    from backtp.catalog import anatomy
+
+    wanted = [(m.muscle, m.side) for m in _as_markers(marker) if m.muscle]
+    for slug in muscles:
+        if not anatomy.views_of(slug):
+            raise ValueError(f"no drawing of the muscle {slug!r}")
+        wanted += [(slug, "right"), (slug, "left")]
+    return [
+        anatomy.drawing(slug, view, side)
+        for slug, side in dict.fromkeys(wanted)
+        for view in anatomy.views_of(slug)
+    ]
+
+
+def _muscle_def(drawing: "Drawing") -> dict:
+    return {
+        "id": drawing.id,
+        "flesh": drawing.flesh,
+        "tendons": drawing.tendons,
+        "fibres": " ".join(drawing.fibres),
+        "tendon_fibres": " ".join(drawing.tendon_fibres),
+        "bands": " ".join(drawing.bands),
+    }
+
+
 def render_context(
     *,
     zones: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
     marked: Iterable[str] = (),
     marker: MarkerArg = None,
+    muscles: Iterable[str] = (),
     id_prefix: str = "",
     label: str = "",
     interactive: bool = False,
     legend: bool = True,
     with_shapes: bool = True,
+    define_muscles: Iterable[str] | None = None,
 ) -> dict:
     """Everything templates/catalog/_bodymap.html needs to draw one map.
 
     `marker`: the trigger points to draw, as Markers (each at its own position) or
-    region slugs (a dot at the region's centre).
-    `with_shapes=False` leaves out the shared shapes: only for a map that follows
-    another one in the same document (the {% body_map %} tag decides).
+    region slugs (a dot at the region's centre). A Marker's muscle is drawn under it.
+    `muscles`: slugs of muscles to draw on both sides, with or without points.
+    `with_shapes=False` leaves out the shared shapes and `define_muscles` lists the ids
+    of the muscle drawings to define (None: all this map shows): only for maps that
+    share a document (the {% body_map %} tag decides).
     """
+    from backtp.catalog.anatomy import MUSCLE_NAMES
+
     zones = dict(zones or {})
     marked_set = set(marked or ())
     markers = _as_list(marker)
@@ -801,6 +845,13 @@ def render_context(
             raise ValueError(f"zone kind for {slug!r} must be one of {ZONE_KINDS}, not {kind!r}")
     # Keep the canonical order for the text, whatever the set's order.
     marked_list = [s for s in REGION_SLUGS if s in marked_set]
+    drawings = muscle_drawings(marker, muscles)
+    defined = None if define_muscles is None else set(define_muscles)
+    muscle_defs = [_muscle_def(d) for d in drawings if defined is None or d.id in defined]
+    # In lower case, like the regions in the text: "Muscle: quadratus lumborum".
+    muscle_names = [
+        _lower_first(MUSCLE_NAMES.get(s, s)) for s in dict.fromkeys(d.muscle for d in drawings)
+    ]
 
     views = []
     for view in VIEW_OFFSET:
@@ -823,7 +874,14 @@ def render_context(
                     "hatched": zones.get(slug) == "spillover",
                 }
             )
-        views.append({"key": view, "figure": FIGURE_ID.format(view=view), "regions": regions})
+        views.append(
+            {
+                "key": view,
+                "figure": FIGURE_ID.format(view=view),
+                "regions": regions,
+                "muscles": [d.id for d in drawings if d.view == view],
+            }
+        )
 
     placed = _as_markers(marker)
     dots = [m.point() for m in placed]
@@ -856,11 +914,13 @@ def render_context(
         "hatch_id": HATCH_ID,
         "shapes": shapes_context() if with_shapes else None,
         "label": label or "Body map, seen from the back and from the front",
-        "desc": describe(zones, marked_list, markers),
+        "desc": describe(zones, marked_list, markers, muscle_names),
         "views": views,
         "markers": markers_ctx,
+        "muscle_defs": muscle_defs,
+        "muscle_names": muscle_names,
         "interactive": interactive,
-        "legend": legend and bool(zones or markers),
+        "legend": legend and bool(zones or markers or muscle_names),
         "has_essential": "essential" in zones.values(),
         "has_spillover": "spillover" in zones.values(),
         "has_marked": bool(marked_set),

@@ -5,8 +5,9 @@ distinct map is rendered once per process and reused: a results page or a muscle
 page draws several, and they repeat across pages and visitors.
 
 The first map of a render (a page, or the htmx fragment that replaces one) carries
-the shapes every map shares; the ones after it refer to them. Includes share the
-render's root state, so a map inside an {% include %} counts too.
+the shapes every map shares; the ones after it refer to them. Likewise the first map
+that shows a muscle defines its drawing and later maps refer to it. Includes share
+the render's root state, so a map inside an {% include %} counts too.
 """
 
 from collections.abc import Iterable, Mapping
@@ -17,13 +18,14 @@ from django.template import Context
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
-from backtp.catalog.bodymap import Marker, region_at, render_context
+from backtp.catalog.bodymap import Marker, muscle_drawings, region_at, render_context
 from backtp.catalog.models import TriggerPoint
 
 register = template.Library()
 
 
 _SHAPES_DRAWN = "backtp.bodymap.shapes_drawn"
+_MUSCLES_DRAWN = "backtp.bodymap.muscles_drawn"
 
 
 @register.simple_tag(takes_context=True)
@@ -36,26 +38,35 @@ def body_map(
     label: str = "",
     interactive: bool = False,
     legend: bool = True,
+    muscles: str | Iterable[str] | None = None,
 ) -> SafeString:
     """Usage: {% body_map zones=zones marker=point|point_markers id_prefix="tp1-" label="..." %}.
 
-    `marker`: Markers (see the filters below), or region slugs for a dot at a region's centre.
+    `marker`: Markers (see the filters below), or region slugs for a dot at a region's centre;
+    each Marker's muscle is drawn under it. `muscles`: muscle slugs to draw on both sides
+    without points.
     """
     markers = (marker,) if isinstance(marker, str | Marker) else tuple(marker or ())
+    muscle_slugs = (muscles,) if isinstance(muscles, str) else tuple(muscles or ())
     # The render's first dict lives as long as the whole render, includes too (Django's
     # own {% include %} caches its templates there).
     state = context.render_context.dicts[0]
     with_shapes = _SHAPES_DRAWN not in state
     state[_SHAPES_DRAWN] = True  # type: ignore[assignment]  # stubs say str values; any object fits
+    defined: set[str] = state.setdefault(_MUSCLES_DRAWN, set())  # type: ignore[assignment,arg-type]
+    new = tuple(d.id for d in muscle_drawings(list(markers), muscle_slugs) if d.id not in defined)
+    defined.update(new)
     return _render(
         tuple(sorted((zones or {}).items())),
         tuple(sorted(marked or ())),
         markers,
+        muscle_slugs,
         id_prefix or "",
         str(label or ""),
         bool(interactive),
         bool(legend),
         with_shapes,
+        new,
     )
 
 
@@ -64,28 +75,37 @@ def _render(
     zones: tuple[tuple[str, str], ...],
     marked: tuple[str, ...],
     markers: tuple[str | Marker, ...],
+    muscles: tuple[str, ...],
     id_prefix: str,
     label: str,
     interactive: bool,
     legend: bool,
     with_shapes: bool,
+    define_muscles: tuple[str, ...],
 ) -> SafeString:
     context = render_context(
         zones=dict(zones),
         marked=marked,
         marker=list(markers) or None,
+        muscles=muscles,
         id_prefix=id_prefix,
         label=label,
         interactive=interactive,
         legend=legend,
         with_shapes=with_shapes,
+        define_muscles=define_muscles,
     )
     return mark_safe(get_template("catalog/_bodymap.html").render(context))  # noqa: S308
 
 
 def _marker(point: TriggerPoint, side: str, number: int = 0) -> Marker:
+    # Every page loads its points with their muscle (through muscle.trigger_points or
+    # select_related), so its slug costs no query.
+    muscle = point.muscle.slug
     if point.x is None or point.y is None:
-        return Marker(region=point.region.slug, side=side, number=number, name=point.name)
+        return Marker(
+            region=point.region.slug, side=side, number=number, name=point.name, muscle=muscle
+        )
     # The region is read off the figure (the admin keeps a position inside its region),
     # so a page that did not load the points' regions makes no query for them.
     region = region_at(point.view, point.x, point.y) or point.region.slug
@@ -97,6 +117,7 @@ def _marker(point: TriggerPoint, side: str, number: int = 0) -> Marker:
         side=side,
         number=number,
         name=point.name,
+        muscle=muscle,
     )
 
 
