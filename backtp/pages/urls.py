@@ -10,4 +10,7 @@ urlpatterns = [
     path("safety/", views.safety, name="safety"),
     path("tips/", views.tips, name="tips"),
     path("trigger-points-and-diagnoses/", views.diagnoses, name="diagnoses"),
+    path("manifest.webmanifest", views.web_app_manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("offline/", views.offline, name="offline"),
 ]

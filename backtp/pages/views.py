@@ -1,12 +1,18 @@
+import json
+
+from django.conf import settings
 from django.db import Error, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.views.decorators.cache import never_cache
+from django.templatetags.static import static
+from django.urls import reverse
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
 from backtp.catalog import caching
 from backtp.catalog.models import Muscle, RedFlag, Source, TriggerPoint
+from backtp.pages import pwa
 
 FEATURED_MUSCLES = ("quadratus-lumborum", "gluteus-medius", "erector-spinae", "iliopsoas")
 # The point seed 003 treats first: it often explains pain across the belt line.
@@ -83,3 +89,98 @@ def tips(request: HttpRequest) -> HttpResponse:
 @caching.public_page
 def diagnoses(request: HttpRequest) -> HttpResponse:
     return _content_page(request, "pages/diagnoses.html")
+
+
+# Installable and offline (backtp/pages/pwa.py) -------------------------------------------
+
+# The header's colour (--card) and the page's (--paper), light and dark (static/css/backtp.css).
+THEME = {"light": "#ffffff", "dark": "#1a2326"}
+BACKGROUND = {"light": "#fbfaf7", "dark": "#12181a"}
+
+
+@require_safe
+@cache_control(public=True, max_age=caching.BROWSER_MAX_AGE)
+def web_app_manifest(request: HttpRequest) -> HttpResponse:
+    """The web app manifest: what a phone needs to install backtp and open it full screen.
+    The dark colours go in `user_preferences`, the manifest's proposed member for them;
+    browsers without it take the page's theme-color for the dark scheme."""
+
+    def icon(name: str, size: int, purpose: str) -> dict[str, str]:
+        return {
+            "src": static(f"img/{name}"),
+            "sizes": f"{size}x{size}",
+            "type": "image/png",
+            "purpose": purpose,
+        }
+
+    shortcut_icons = [icon("icon-192.png", 192, "any")]
+    manifest = {
+        "id": "/",
+        "name": "backtp: self-help for low back pain",
+        "short_name": "backtp",
+        "description": "Find the trigger points behind your low back pain and learn to "
+        "release them yourself, safely.",
+        "lang": "en-GB",
+        "dir": "ltr",
+        "start_url": reverse("pages:home"),
+        "scope": "/",
+        "display": "standalone",
+        "theme_color": THEME["light"],
+        "background_color": BACKGROUND["light"],
+        "user_preferences": {
+            "color_scheme_dark": {
+                "theme_color": THEME["dark"],
+                "background_color": BACKGROUND["dark"],
+            }
+        },
+        "categories": ["health", "medical"],
+        "icons": [
+            icon("icon-192.png", 192, "any"),
+            icon("icon-512.png", 512, "any"),
+            icon("icon-maskable-192.png", 192, "maskable"),
+            icon("icon-maskable-512.png", 512, "maskable"),
+        ],
+        "shortcuts": [
+            {
+                "name": "Where does it hurt?",
+                "short_name": "Where it hurts",
+                "url": reverse("guide:start"),
+                "icons": shortcut_icons,
+            },
+            {
+                "name": "My session",
+                "short_name": "Session",
+                "url": reverse("journal:timer"),
+                "icons": shortcut_icons,
+            },
+        ],
+    }
+    return JsonResponse(manifest, content_type="application/manifest+json")
+
+
+@require_safe
+@cache_control(no_cache=True)
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, at the site's root so that it may serve every page. Browsers
+    fetch it on each visit (no-cache, revalidated by its ETag); its text changes with the
+    catalogue and the static files, which makes them install the new one."""
+    config = {
+        "version": pwa.cache_version(),
+        "offline": reverse("pages:offline"),
+        "static_url": settings.STATIC_URL,
+        "personal": pwa.personal_urls(),
+        **pwa.precache(),
+    }
+    return render(
+        request,
+        "pages/sw.js",
+        {"config": json.dumps(config, indent=1)},
+        content_type="text/javascript; charset=utf-8",
+    )
+
+
+@require_safe
+@caching.public_page
+def offline(request: HttpRequest) -> HttpResponse:
+    """What the service worker shows for a page that needs the server while offline."""
+    return render(request, "pages/offline.html")
