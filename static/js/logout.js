@@ -9,6 +9,7 @@ import { browserStorage, createOutbox, forget, pendingFor, send } from "./timer/
 const form = document.getElementById("logout-form");
 if (form) form.addEventListener("submit", leave);
 
+const PERSONAL_CACHE = "backtp-personal"; // the service worker's cache of their pages
 const TIMEOUT = 8000; // ms: a hanging network must not hold the button for long
 const OFFLINE = "You seem to be offline. Log out when you are back online: your sessions " +
   "saved on this device will be sent to your journal first.";
@@ -48,9 +49,11 @@ function leave(event) {
     .then((response) => {
       if (response === null) return;
       if (!response.ok) throw new Error(FAILED);
-      // Logged out: now nothing of this person's stays on the device.
+      // Logged out: now nothing of this person's stays on the device, nor the copies of
+      // their session plan and timer kept for offline use (static/js/service-worker.js).
       forget(storage, owners);
-      window.location.assign(response.url || "/");
+      const kept = window.caches ? window.caches.delete(PERSONAL_CACHE).catch(() => false) : null;
+      return Promise.resolve(kept).then(() => window.location.assign(response.url || "/"));
     })
     .catch((error) => window.alert(error.message === FAILED ? FAILED : OFFLINE))
     .finally(() => { button.disabled = false; });
