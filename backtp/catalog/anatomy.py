@@ -258,6 +258,10 @@ MUSCLES: dict[str, dict[str, tuple[Part, ...]]] = {
 }
 
 
+# Muscles that cross the midline as one sheet: a point on either side shows all of it.
+WHOLE: frozenset[str] = frozenset({"pelvic-floor"})
+
+
 # --- the generator -------------------------------------------------------------------------
 
 

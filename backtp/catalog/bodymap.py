@@ -784,11 +784,17 @@ def shapes_context() -> dict:
 
 def muscle_drawings(marker: MarkerArg = None, muscles: Iterable[str] = ()) -> list["Drawing"]:
     """The muscle drawings a map shows (anatomy.Drawing): each marker's muscle on the
-    marker's side, and each of `muscles` on both sides, on every view it lies on."""
+    marker's side (both for a sheet across the midline, anatomy.WHOLE), and each of
+    `muscles` on both sides, on every view it lies on."""
     # anatomy draws with this module's geometry toolkit, so it is imported where used.
     from backtp.catalog import anatomy
 
-    wanted = [(m.muscle, m.side) for m in _as_markers(marker) if m.muscle]
+    wanted = []
+    for m in _as_markers(marker):
+        if m.muscle in anatomy.WHOLE:
+            wanted += [(m.muscle, "right"), (m.muscle, "left")]
+        elif m.muscle:
+            wanted.append((m.muscle, m.side))
     for slug in muscles:
         if not anatomy.views_of(slug):
             raise ValueError(f"no drawing of the muscle {slug!r}")

@@ -239,6 +239,15 @@ def test_a_marker_of_the_left_side_draws_the_left_muscle():
     assert use_hrefs(svg) == ["bm-muscle-quadratus-lumborum-back-left"]
 
 
+def test_the_pelvic_floor_is_drawn_whole_from_a_point_on_one_side():
+    marker = Marker(region="coccyx", view="back", x=101.5, y=257, muscle="pelvic-floor")
+    svg = svgs(render_to_string("catalog/_bodymap.html", render_context(marker=[marker])))[0]
+    assert use_hrefs(svg) == [
+        "bm-muscle-pelvic-floor-back-right",
+        "bm-muscle-pelvic-floor-back-left",
+    ]
+
+
 def test_a_map_without_muscles_draws_none():
     html = render_to_string("catalog/_bodymap.html", render_context(marker="right-flank"))
     assert "bm-muscle" not in html and "Muscle" not in html
@@ -306,7 +315,8 @@ def test_each_muscle_page_draws_its_muscle_once_and_every_map_shows_it(client, c
     html = client.get(f"/muscles/{slug}/").content.decode()
     maps = svgs(html)
     assert maps
-    ids = [drawing(slug, view).id for view in views_of(slug)]
+    sides = ("right", "left") if slug in anatomy.WHOLE else ("right",)
+    ids = [drawing(slug, view, side).id for view in views_of(slug) for side in sides]
     for i in ids:
         assert html.count(f'id="{i}"') == 1, i
         assert f'id="{i}"' in maps[0].split("</defs>")[0]
