@@ -2,8 +2,9 @@
    self.BACKTP_SW (the cache's version, what to keep) and imports this file.
 
    - Static files (hashed names, never changed): from the cache first.
-   - Pages: from the network; the kept copy when offline, when the network has not answered
-     within NETWORK_TIMEOUT, or when the server fails. The shared pages (catalogue, content,
+   - Pages: from the network; the kept copy when offline or when the network has not
+     answered within NETWORK_TIMEOUT (an answer from the server, even its 503 page during a
+     database outage, is shown as it is). The shared pages (catalogue, content,
      the offline page) are fetched at install WITHOUT cookies, so this cache holds only
      what any visitor sees; nothing fetched with someone's cookies is put there.
    - The session plan and the timer are personal: kept in their own cache on this device
@@ -79,7 +80,7 @@ if (typeof self !== "undefined" && self.BACKTP_SW) {
         });
     }
 
-    // The network's answer, or `kept()`'s when the network fails, is slow or errs.
+    // The network's answer, or `kept()`'s when the network fails or is slow.
     function networkFirst(network, kept) {
       return new Promise(function (resolve) {
         var done = false;
@@ -90,9 +91,9 @@ if (typeof self !== "undefined" && self.BACKTP_SW) {
           kept().then(function (hit) { if (hit) answer(hit); });
         }, NETWORK_TIMEOUT);
         network.then(function (response) {
+          // Whatever the server says, its 503 page in an outage included, it says itself.
           clearTimeout(timer);
-          if (response.status < 500) return answer(response);
-          return kept().then(function (hit) { answer(hit || response); });
+          answer(response);
         }, function () {
           clearTimeout(timer);
           return kept().then(function (hit) { return hit || offlinePage(); }).then(answer);
