@@ -168,11 +168,17 @@ def plan_remove(request: HtmxHttpRequest, index: int) -> HttpResponse:
     return _back_to_plan(request, ("title", min(index, left - 1)) if left else ("empty", 0))
 
 
-def timer_plan(request: HtmxHttpRequest, check: safety.SafetyCheck | None = None) -> dict:
+def timer_plan(
+    request: HtmxHttpRequest,
+    check: safety.SafetyCheck | None = None,
+    techniques: dict[str, Technique] | None = None,
+) -> dict:
     """The plan as the timer script reads it (embedded in the page as JSON), without the
-    steps `check`'s contraindications rule out: those are listed with the reason."""
+    steps `check`'s contraindications rule out: those are listed with the reason.
+    `techniques`: the plan's techniques by slug, if the caller has loaded them."""
     items = plans.load(request)
-    techniques = _techniques(items)
+    if techniques is None:
+        techniques = _techniques(items)
     reasons = safety.left_out(techniques, check)
     left_out = [
         {"name": techniques[slug].name, "reason": reasons[slug]}
@@ -228,8 +234,15 @@ def timer(request: HtmxHttpRequest) -> HttpResponse:
     check = safety.current(request)
     if check is None and plans.load(request):
         return redirect(safety.ask_url(request.get_full_path()))
-    data = timer_plan(request, check)
-    return render(request, "journal/timer.html", {"plan": data, "has_steps": bool(data["steps"])})
+    techniques = _techniques(plans.load(request))
+    data = timer_plan(request, check, techniques)
+    # Each technique's picture, drawn once; the timer shows the one of the current step.
+    figures = [techniques[slug] for slug in dict.fromkeys(s["technique"] for s in data["steps"])]
+    return render(
+        request,
+        "journal/timer.html",
+        {"plan": data, "has_steps": bool(data["steps"]), "figures": figures},
+    )
 
 
 # What a logged session's times may be: after the app existed, not in the future (a day's

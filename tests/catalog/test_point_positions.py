@@ -50,7 +50,7 @@ def from_spine(slug: str) -> float:
 
 
 def markers(html: str) -> list[ET.Element]:
-    svg_parts = re.findall(r"<svg .*?</svg>", html, flags=re.S)
+    svg_parts = re.findall(r"<svg class=\"bodymap__svg\".*?</svg>", html, flags=re.S)
     found = []
     for part in svg_parts:
         root = ET.fromstring(part)

@@ -31,6 +31,10 @@ export function createView(doc, win, tl, beep) {
     $("run-position").textContent = step.position;
     $("run-dose").textContent = step.dose;
     $("run-link").href = step.url;
+    // The step's picture: the position, the tool and where it goes.
+    doc.querySelectorAll(".run__figure").forEach((figure) => {
+      figure.hidden = figure.dataset.technique !== step.technique;
+    });
     const list = $("run-instructions");
     list.textContent = "";
     step.instructions.forEach((text) => {
