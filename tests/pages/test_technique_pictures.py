@@ -28,7 +28,7 @@ def test_a_technique_page_shows_its_picture_with_its_description_in_words(client
         html = client.get(technique.get_absolute_url()).content.decode()
         assert pictured(html, technique), technique.slug
         # the same words are visible under the picture, not only read out
-        assert f"<figcaption class=\"muted\">{escape(figure_alt(technique))}</figcaption>" in html
+        assert f'<figcaption class="muted">{escape(figure_alt(technique))}</figcaption>' in html
 
 
 def test_each_technique_card_on_a_muscle_page_shows_its_picture(client: Client, catalog) -> None:
