@@ -200,7 +200,7 @@ def test_results_rank_explain_and_match_the_persons_tools(client: Client, catalo
     cards = html.split('id="suggestion-')[1:]
     # the QL's lower points explain the outer hip and the lower buttock together
     first = cards[0]
-    assert "Quadratus lumborum: lower outer point (above the hip bone)" in first
+    assert "Quadratus lumborum: Lower outer point (above the hip bone)" in first
     assert "your right outer hip (where it nearly always refers)" in first
     assert "Your map shows the one place it nearly always sends pain to." in first
     assert "With the other quadratus lumborum points: about 100% of it." in first
@@ -208,7 +208,7 @@ def test_results_rank_explain_and_match_the_persons_tools(client: Client, catalo
     assert "If pressing there brings on your familiar pain" in first
     assert "zone-essential" in first and "is-marked" in first and "tp-marker" in first
     assert 'href="/sources/#source-travell-simons-vol2"' in first
-    minimus = next(card for card in cards[:4] if "Gluteus minimus: front points" in card)
+    minimus = next(card for card in cards[:4] if "Gluteus minimus: Front points" in card)
     assert "Worse with standing up from a chair: typical of the gluteus minimus." in minimus
     assert "Ball on the outer hip against a wall" in minimus  # tennis ball + wall
 
