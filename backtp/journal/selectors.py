@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from backtp.accounts.models import User
 from backtp.catalog.models import Technique, TriggerPoint
-from backtp.journal.chart import pain_chart
+from backtp.journal.chart import pain_charts
 from backtp.journal.models import SessionStep, TreatmentSession
 
 MIN_SESSIONS_FOR_A_VERDICT = 2
@@ -227,7 +227,7 @@ def progress_context(user: User) -> dict:
     techniques, points = what_helped(user)
     days = sessions_per_day(user)
     return {
-        "chart": pain_chart(recent) if recent else None,
+        "chart": pain_charts(recent) if recent else None,
         "rows": recent,
         "techniques": techniques,
         "points": points,

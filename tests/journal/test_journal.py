@@ -100,8 +100,8 @@ def test_progress_shows_the_chart_its_table_and_what_helped(client: Client, cata
     log_session(ana, before=4, after=5, techniques=("es-c7-ball-wall",))
     client.force_login(ana)
     html = client.get("/journal/progress/").content.decode()
-    assert '<svg viewBox="0 0 640 260" role="img"' in html
-    assert html.count('class="dot dot--before"') == 5
+    assert '<svg viewBox="0 0 640 276" role="img"' in html
+    assert html.count('class="dot dot--before"') == 2 * 5  # for wide screens and for phones
     assert "Show the numbers as a table" in html
     assert "lowered your pain by 2.0 points on average" in html
     assert "(from 3 sessions: too few to be sure)" in html
