@@ -688,11 +688,48 @@ def _as_markers(marker: MarkerArg) -> list[Marker]:
     return list(dict.fromkeys(markers))
 
 
+# A close-up frames the points and their muscle with this much room around them, and is
+# never smaller than this, nor wider than tall by more than this ratio.
+CLOSE_UP_MARGIN = 14.0
+CLOSE_UP_MIN = (70.0, 80.0)
+CLOSE_UP_RATIO = 1.2
+
+
+def close_up_box(dots: Iterable[Pt], drawings: Iterable["Drawing"]) -> str:
+    """The viewBox of a close-up: the points and every outline of their muscle's drawing."""
+    points = list(dots)
+    for d in drawings:
+        for outline in (*d.outlines, *d.tendons):
+            points += polygon(outline)
+    if not points:
+        return VIEWBOX
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    width = max(max(xs) - min(xs) + 2 * CLOSE_UP_MARGIN, CLOSE_UP_MIN[0])
+    height = max(max(ys) - min(ys) + 2 * CLOSE_UP_MARGIN, CLOSE_UP_MIN[1])
+    width = max(width, height / CLOSE_UP_RATIO)
+    height = max(height, width / CLOSE_UP_RATIO)
+    return " ".join(_num(v) for v in (cx - width / 2, cy - height / 2, width, height))
+
+
 LABEL_GAP = MARKER_RADIUS + 6.4  # from a dot's centre to its number's centre
 LABEL_CLEAR = 9.0  # a number this far from every other dot and number reads as its own
+# Three or more points on one figure (a muscle's overview) are drawn smaller, with smaller
+# numbers, so the muscle under them still shows.
+CROWDED = 3
+SMALL_MARKER_RADIUS = 3.0
+SMALL_LABEL_GAP = SMALL_MARKER_RADIUS + 4.6
+SMALL_LABEL_CLEAR = 6.6
 
 
-def _label_spot(dot: Pt, midline: float, dots: list[Pt], labels: list[Pt]) -> Pt:
+def _label_spot(
+    dot: Pt,
+    midline: float,
+    dots: list[Pt],
+    labels: list[Pt],
+    gap: float = LABEL_GAP,
+    clear: float = LABEL_CLEAR,
+) -> Pt:
     """Where a dot's number goes: beside it, away from the spine if that is clear of the
     other dots and numbers, else the clearest of eight places around it."""
     outward = 1.0 if dot[0] >= midline else -1.0
@@ -703,11 +740,11 @@ def _label_spot(dot: Pt, midline: float, dots: list[Pt], labels: list[Pt]) -> Pt
     for dx, dy in directions:
         norm = math.hypot(dx, dy)
         spot = (
-            dot[0] + outward * dx / norm * LABEL_GAP,
-            dot[1] + dy / norm * LABEL_GAP,
+            dot[0] + outward * dx / norm * gap,
+            dot[1] + dy / norm * gap,
         )
         room = min((math.dist(spot, p) for p in others), default=math.inf)
-        if room >= LABEL_CLEAR:
+        if room >= clear:
             return spot
         if best is None or room > best[0]:
             best = (room, spot)
@@ -829,8 +866,12 @@ def render_context(
     legend: bool = True,
     with_shapes: bool = True,
     define_muscles: Iterable[str] | None = None,
+    close_up: bool = False,
 ) -> dict:
     """Everything templates/catalog/_bodymap.html needs to draw one map.
+
+    `close_up`: show only the part of the figure around the points and their muscle,
+    enlarged (see close_up_box), so points a few millimetres apart can be told apart.
 
     `marker`: the trigger points to draw, as Markers (each at its own position) or
     region slugs (a dot at the region's centre). A Marker's muscle is drawn under it.
@@ -891,29 +932,39 @@ def render_context(
 
     placed = _as_markers(marker)
     dots = [m.point() for m in placed]
+    small = len(placed) >= CROWDED
+    radius, gap, clear = (
+        (SMALL_MARKER_RADIUS, SMALL_LABEL_GAP, SMALL_LABEL_CLEAR)
+        if small
+        else (MARKER_RADIUS, LABEL_GAP, LABEL_CLEAR)
+    )
     labels: list[Pt] = []
     markers_ctx = []
     for m, (mx, my) in zip(placed, dots, strict=True):
         title = "Trigger point" + (f" {m.number}" if m.number else "")
         lx, ly = mx, my
         if m.number:
-            lx, ly = _label_spot((mx, my), MIDLINE[SHAPES[m.slug].view], dots, labels)
+            view_midline = MIDLINE[SHAPES[m.slug].view]
+            lx, ly = _label_spot((mx, my), view_midline, dots, labels, gap, clear)
             labels.append((lx, ly))
         markers_ctx.append(
             {
                 "x": _num(mx),
                 "y": _num(my),
-                "r": _num(MARKER_RADIUS),
+                "r": _num(radius),
+                "halo": _num(radius + 2.4),
+                "small": small,
                 "slug": m.slug,
                 "title": f"{title}: {m.name}" if m.name else title,
                 "number": m.number,
                 "label_x": _num(lx),
-                "label_y": _num(ly + 4),  # the text's baseline, for a centre at ly
+                "label_y": _num(ly + (3 if small else 4)),  # the baseline, for a centre at ly
             }
         )
 
     return {
-        "viewbox": VIEWBOX,
+        "viewbox": close_up_box(dots, drawings) if close_up else VIEWBOX,
+        "close_up": close_up,
         "id_prefix": id_prefix,
         "title_id": f"{id_prefix}bodymap-title",
         "desc_id": f"{id_prefix}bodymap-desc",

@@ -86,8 +86,13 @@ def test_a_link_to_a_point_opens_it_on_its_muscles_page(page: Page) -> None:
     expect(point.locator("svg")).to_be_visible()
     expect(point).to_contain_text("How to find it")
     expect(page.locator("#ql-upper-lateral svg")).to_be_hidden()
-    page.get_by_role("link", name="Upper outer point (under the lowest rib)").click()
+    # from a technique's list of the points it releases
+    page.goto("/techniques/ql-tennis-ball-side-lying/")
+    page.get_by_role(
+        "link", name="Quadratus lumborum: Upper outer point (under the lowest rib)"
+    ).click()
     expect(page.locator("#ql-upper-lateral svg")).to_be_visible()
+    expect(page.locator("#ql-lower-medial svg")).to_be_hidden()
 
 
 def test_a_muscle_page_fits_in_under_thirteen_phone_screens(phone_page: Page) -> None:

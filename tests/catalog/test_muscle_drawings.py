@@ -320,7 +320,14 @@ def test_each_muscle_page_draws_its_muscle_once_and_every_map_shows_it(client, c
     for i in ids:
         assert html.count(f'id="{i}"') == 1, i
         assert f'id="{i}"' in maps[0].split("</defs>")[0]
+    both = [drawing(slug, view, side).id for view in views_of(slug) for side in ("right", "left")]
     for svg in maps:
+        if 'id="zones-bodymap-title"' in svg:
+            # The whole body beside the close-up, with where the points send pain: the
+            # muscle on both sides, no points.
+            assert sorted(use_hrefs(svg)) == sorted(both)
+            assert all(html.count(f'id="{i}"') == 1 for i in both)
+            continue
         assert use_hrefs(svg) == ids
         # Beneath every marker.
         assert svg.index('class="bodymap__muscle"') < svg.index('class="tp-marker')

@@ -54,7 +54,9 @@ def markers(html: str) -> list[ET.Element]:
     found = []
     for part in svg_parts:
         root = ET.fromstring(part)
-        found += [el for el in root.iter(f"{SVG}circle") if el.get("class") == "tp-marker"]
+        found += [
+            el for el in root.iter(f"{SVG}circle") if "tp-marker" in el.get("class", "").split()
+        ]
     return found
 
 
@@ -247,3 +249,39 @@ def test_the_results_cards_draw_each_point_at_its_own_position(client: Client, c
         drawn = sorted((round(x, 1), round(y, 1)) for x, y in map(centre, markers(card)))
         assert drawn == sorted((round(x, 1), round(y, 1)) for x, y in expected), slug
     assert "both sides" in sides_seen
+
+
+# --- the close-up on a muscle's page -----------------------------------------------------
+
+
+def test_a_close_up_frames_every_point_and_its_muscle_enlarged() -> None:
+    from backtp.catalog.anatomy import drawing
+
+    for muscle, view in [("quadratus-lumborum", "back"), ("iliopsoas", "front")]:
+        dots = [where(slug) for slug, f in POINTS.items() if f["muscle"] == [muscle]]
+        assert dots
+        muscle_drawing = drawing(muscle, view)
+        x, y, width, height = map(float, bodymap.close_up_box(dots, [muscle_drawing]).split())
+        outline = [p for d in muscle_drawing.outlines for p in bodymap.polygon(d)]
+        for px, py in dots + outline:
+            assert x <= px <= x + width and y <= py <= y + height, (muscle, px, py)
+        # at least twice as large as the whole figure shows it, and never a sliver
+        assert width <= bodymap.VIEW_WIDTH / 2
+        ratio = bodymap.CLOSE_UP_RATIO + 0.01  # the box is written to a tenth of a unit
+        assert 1 / ratio <= width / height <= ratio
+
+
+def test_the_muscle_page_numbers_its_points_on_a_close_up(client: Client, catalog) -> None:
+    html = client.get("/muscles/quadratus-lumborum/").content.decode()
+    close_up = re.search(
+        r'<div class="bodymap bodymap--close-up">\s*<svg[^>]*viewBox="([^"]+)"', html
+    )
+    assert close_up, "no close-up on the muscle page"
+    x, y, width, height = map(float, close_up[1].split())
+    overview = markers(html)[:6]
+    assert len(overview) == 6
+    for dot in overview:
+        cx, cy = centre(dot)
+        assert x <= cx <= x + width and y <= cy <= y + height
+    # the whole body is drawn beside it, with where the points send pain and the muscle
+    assert 'id="zones-bodymap-title"' in html

@@ -39,12 +39,14 @@ def body_map(
     interactive: bool = False,
     legend: bool = True,
     muscles: str | Iterable[str] | None = None,
+    close_up: bool = False,
 ) -> SafeString:
     """Usage: {% body_map zones=zones marker=point|point_markers id_prefix="tp1-" label="..." %}.
 
     `marker`: Markers (see the filters below), or region slugs for a dot at a region's centre;
     each Marker's muscle is drawn under it. `muscles`: muscle slugs to draw on both sides
-    without points.
+    without points. `close_up`: only the part of the figure around the points and their
+    muscle, enlarged.
     """
     markers = (marker,) if isinstance(marker, str | Marker) else tuple(marker or ())
     muscle_slugs = (muscles,) if isinstance(muscles, str) else tuple(muscles or ())
@@ -67,6 +69,7 @@ def body_map(
         bool(legend),
         with_shapes,
         new,
+        bool(close_up),
     )
 
 
@@ -82,6 +85,7 @@ def _render(
     legend: bool,
     with_shapes: bool,
     define_muscles: tuple[str, ...],
+    close_up: bool,
 ) -> SafeString:
     context = render_context(
         zones=dict(zones),
@@ -94,6 +98,7 @@ def _render(
         legend=legend,
         with_shapes=with_shapes,
         define_muscles=define_muscles,
+        close_up=close_up,
     )
     return mark_safe(get_template("catalog/_bodymap.html").render(context))  # noqa: S308
 
