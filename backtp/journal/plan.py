@@ -12,8 +12,13 @@ from backtp.journal.models import PlanStep
 
 SESSION_KEY = "session_plan"
 ROUTINE_KEY = "session_plan_routine"  # the routine the plan was started from, if any
+MOVE_KEY = "session_plan_move_seconds"
 DEFAULT_REST = 15
 MAX_STEPS = 20
+# Seconds the timer gives to get into position, to change sides and between steps: long
+# enough to move a ball from the floor, for someone lying on it.
+DEFAULT_MOVE = 10
+MOVE_RANGE = (5, 30)
 
 
 @dataclass(frozen=True)
@@ -130,3 +135,18 @@ def forget_routine(request: HttpRequest) -> None:
 
 def routine(request: HttpRequest) -> str | None:
     return request.session.get(ROUTINE_KEY)
+
+
+def move_seconds(request: HttpRequest) -> int:
+    """The plan's time to move (get ready, change sides, go to the next step).
+
+    Kept in the browser session for everyone, logged in or not: it is a preference of the
+    device the timer runs on more than of the plan's steps, and needs no table.
+    """
+    value = request.session.get(MOVE_KEY, DEFAULT_MOVE)
+    low, high = MOVE_RANGE
+    return value if isinstance(value, int) and low <= value <= high else DEFAULT_MOVE
+
+
+def set_move_seconds(request: HttpRequest, seconds: int) -> None:
+    request.session[MOVE_KEY] = seconds

@@ -12,6 +12,7 @@ urlpatterns = [
         views.plan_from_routine,
         name="plan_from_routine",
     ),
+    path("session/plan/time-to-move/", views.plan_move_time, name="plan_move_time"),
     path("session/plan/<int:index>/change/", views.plan_change, name="plan_change"),
     path("session/plan/<int:index>/move/<str:direction>/", views.plan_move, name="plan_move"),
     path("session/plan/<int:index>/remove/", views.plan_remove, name="plan_remove"),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from backtp.catalog.models import Routine, RoutineStep, Technique
+from backtp.catalog.templatetags.illustrations import figure_alt
 from backtp.core.htmx import HtmxHttpRequest, template_for, vary_on_htmx
 from backtp.journal import device, safety
 from backtp.journal import plan as plans
@@ -21,7 +22,7 @@ from backtp.journal.services import SessionConflict, StepLog, treatment_session_
 
 
 def _techniques(items: list[plans.PlanItem]) -> dict[str, Technique]:
-    return Technique.objects.prefetch_related("steps").in_bulk(
+    return Technique.objects.prefetch_related("steps", "trigger_points__muscle").in_bulk(
         {item.technique for item in items}, field_name="slug"
     )
 
@@ -35,9 +36,15 @@ def _plan_context(request: HtmxHttpRequest) -> dict:
     left_out = safety.left_out(techniques, check)
     for step in steps:
         step.left_out = left_out.get(step.technique.slug, "")  # type: ignore[attr-defined]
-    total = sum(step.total_seconds() for step in steps if step.technique.slug not in left_out)
+    move = plans.move_seconds(request)
+    timed = [step for step in steps if step.technique.slug not in left_out]
+    # The timer adds time to move: before the first step, to change sides, between steps.
+    moves = 1 + sum(step.passes - 1 for step in timed) + max(0, len(timed) - 1)
+    total = sum(step.total_seconds() for step in timed) + move * moves if timed else 0
     return {
         "steps": steps,
+        "move_seconds": move,
+        "move_range": plans.MOVE_RANGE,
         "total_minutes": max(1, round(total / 60)) if steps else 0,
         "side_choices": RoutineStep.Side.choices,
         "safety_checked": check is not None,
@@ -146,6 +153,34 @@ def plan_change(request: HtmxHttpRequest, index: int) -> HttpResponse:
     return _back_to_plan(request, ("save", index))
 
 
+MOVE_RANGE_MESSAGE = f"Choose from {plans.MOVE_RANGE[0]} to {plans.MOVE_RANGE[1]} seconds to move."
+
+
+class MoveTimeForm(forms.Form):
+    """The plan's time to move: to get ready, to change sides and between steps."""
+
+    move_seconds = forms.IntegerField(
+        min_value=plans.MOVE_RANGE[0],
+        max_value=plans.MOVE_RANGE[1],
+        error_messages={
+            "required": "Give the time to move in seconds.",
+            "invalid": "Give the time to move as a whole number of seconds.",
+            "min_value": MOVE_RANGE_MESSAGE,
+            "max_value": MOVE_RANGE_MESSAGE,
+        },
+    )
+
+
+@require_POST
+def plan_move_time(request: HtmxHttpRequest) -> HttpResponse:
+    form = MoveTimeForm(request.POST)
+    if not form.is_valid():
+        messages = [str(message) for errors in form.errors.values() for message in errors]
+        return HttpResponse(" ".join(messages), status=400, content_type="text/plain")
+    plans.set_move_seconds(request, form.cleaned_data["move_seconds"])
+    return _back_to_plan(request, ("move", 0))
+
+
 @require_POST
 def plan_move(request: HtmxHttpRequest, index: int, direction: str) -> HttpResponse:
     items = _step_index(request, index)
@@ -200,6 +235,14 @@ def timer_plan(
                 "url": technique.get_absolute_url(),
                 "tool": technique.get_tool_display(),
                 "position": technique.get_position_display(),
+                # What the voice says of the step: the muscle and the picture in words
+                # (the timer says the side, so the picture's "then change sides" goes).
+                "muscle": " and ".join(
+                    dict.fromkeys(point.muscle.name for point in technique.trigger_points.all())
+                ),
+                "placement": figure_alt(technique)
+                .removesuffix(".")
+                .replace(", then change sides", ""),
                 "dose": step.dose,
                 "dose_range": technique.dosage,  # what its sources give, for the step list
                 "side": item.side,
@@ -211,14 +254,19 @@ def timer_plan(
                 "instructions": [s.text for s in technique.steps.all()],
             }
         )
-    fingerprint = hashlib.sha256(json.dumps(steps, sort_keys=True).encode()).hexdigest()[:16]
+    move = plans.move_seconds(request)
+    # A state kept for other steps or another time to move would not fit the timeline.
+    shape = json.dumps({"steps": steps, "move_seconds": move}, sort_keys=True)
+    fingerprint = hashlib.sha256(shape.encode()).hexdigest()[:16]
     return {
         "id": fingerprint,
+        "move_seconds": move,
         "routine": plans.routine(request),
         "steps": steps,
         "left_out": left_out,
         "log_url": reverse("journal:log"),
         "plan_url": reverse("journal:plan"),
+        "journal_url": reverse("journal:journal"),
         "signup_url": reverse("accounts:signup"),
         "login_url": reverse("accounts:login"),
         "logged_in": request.user.is_authenticated,

@@ -120,3 +120,36 @@ def test_the_timer_page_carries_the_plan_as_json(client: Client, catalog) -> Non
     assert first["hold_seconds"] == 10 and first["repetitions"] == 3
     assert data["steps"][1]["passes"] == ["right", "left"]
     assert data["log_url"] == "/session/log/"
+
+
+def test_the_time_to_move_is_part_of_the_plan_and_the_timer(client: Client, catalog) -> None:
+    from tests.guide.test_safety_gate import timer_plan
+
+    _answer_the_safety_check(client)
+    client.post("/session/plan/add/ql-tennis-ball-side-lying/", {"side": "both"})
+    html = client.get("/session/plan/").content.decode()
+    assert 'name="move_seconds"' in html and 'value="10"' in html
+    plan = timer_plan(client)
+    assert plan["move_seconds"] == 10
+    first = plan["id"]
+    # What the voice says of the step: the muscle, and the picture in words without
+    # "then change sides" (the timer says which side).
+    assert plan["steps"][0]["muscle"] == "Quadratus lumborum"
+    assert plan["steps"][0]["placement"].startswith("Lying on your side, propped on your forearm")
+    assert "change sides" not in plan["steps"][0]["placement"]
+
+    response = client.post("/session/plan/time-to-move/", {"move_seconds": "20"})
+    assert response.status_code == 302
+    plan = timer_plan(client)
+    assert plan["move_seconds"] == 20
+    assert plan["id"] != first  # a timer state kept for 10 s moves does not fit
+
+
+@pytest.mark.parametrize("value", ["4", "31", "", "ten"])
+def test_a_time_to_move_out_of_range_is_refused_with_a_reason(
+    client: Client, catalog, value: str
+) -> None:
+    response = client.post("/session/plan/time-to-move/", {"move_seconds": value})
+    assert response.status_code == 400
+    assert "seconds" in response.content.decode()
+    assert response["Content-Type"].startswith("text/plain")
