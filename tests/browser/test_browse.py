@@ -17,10 +17,16 @@ def test_from_home_to_a_muscle_and_its_body_map(page: Page) -> None:
     page.get_by_role("link", name="Quadratus lumborum", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Quadratus lumborum")
 
-    # One figure numbers every point; each point opens to its own map.
-    overview = page.locator(".points__overview svg")
+    # A close-up numbers every point, beside the whole body with where they send pain;
+    # each point opens to its own map.
+    overview = page.get_by_role("img", name="Quadratus lumborum, close up", exact=False)
     expect(overview).to_be_visible()
     expect(overview.locator(".tp-marker")).to_have_count(6)
+    zones = page.get_by_role(
+        "img", name="Quadratus lumborum: where its trigger points", exact=False
+    )
+    expect(zones).to_be_visible()
+    expect(zones.locator(".zone-essential").first).to_be_visible()
     first_point = page.locator("article.point").first
     body_map = first_point.locator("svg")
     expect(body_map).to_be_hidden()
@@ -95,8 +101,13 @@ def test_a_link_to_a_point_opens_it_on_its_muscles_page(page: Page) -> None:
     expect(page.locator("#ql-lower-medial svg")).to_be_hidden()
 
 
-def test_a_muscle_page_fits_in_under_thirteen_phone_screens(phone_page: Page) -> None:
-    """Issue 15 item 5: the QL page was about 24 screens at 390 px; the target is 10."""
+def test_a_muscle_page_fits_in_about_ten_phone_screens(phone_page: Page) -> None:
+    """Issue 15 item 5: the QL page was about 24 screens at 390 px; the aim is under 10
+    (it measures 9.98 with a picture on each of its seven techniques; half a screen of
+    slack keeps a font's rounding from failing the test), with nothing left out."""
     phone_page.goto("/muscles/quadratus-lumborum/")
     height = phone_page.evaluate("document.documentElement.scrollHeight")
-    assert height < 13 * 844, height
+    assert height < 10.5 * 844, height
+    # folded, not dropped: every point and every technique's steps are on the page
+    assert phone_page.locator(".point").count() == 6
+    assert phone_page.locator(".technique .technique__steps li").count() == 29
