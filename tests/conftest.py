@@ -206,9 +206,15 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
-def _new_page(browser, live_server, width: int, height: int):
+def _new_page(browser, live_server, width: int, height: int, service_workers: str = "block"):
+    # The service worker (static/js/service-worker.js) fetches every catalogue page when it
+    # installs. The live server shares one in-memory SQLite connection between its threads,
+    # and two requests on it at once can deadlock, so it runs only where a test asks for it
+    # (tests/browser/test_offline.py). Blocking it also lets page.route see every request.
     context = browser.new_context(
-        base_url=live_server.url, viewport={"width": width, "height": height}
+        base_url=live_server.url,
+        viewport={"width": width, "height": height},
+        service_workers=service_workers,
     )
     page = context.new_page()
     errors: list[str] = []

@@ -7,6 +7,7 @@ and a deploy replaces the cache."""
 import os
 import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from backtp.journal.models import TreatmentSession
 from scripts.rig import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.test_shared_device import log_in
 from tests.browser.test_timer import COUNTED, TIMED, advance_until, make_plan
+from tests.conftest import _new_page
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -28,6 +30,28 @@ MUSCLE = "/muscles/quadratus-lumborum/"
 TECHNIQUE = f"/techniques/{TIMED}/"
 ROUTINE = "/routines/tennis-ball-trio/"
 USERNAME = "quokka-offline"
+
+
+# Pages with the service worker running (the other browser tests block it: tests/conftest.py).
+# Each test waits for the worker to finish installing before it asks the server anything
+# else: the live server's threads share one SQLite connection.
+
+
+def _page_with_worker(browser, live_server, width: int, height: int) -> Iterator[Page]:
+    context, page = _new_page(browser, live_server, width, height, service_workers="allow")
+    yield page
+    context.close()
+    assert not page.js_errors, f"JavaScript errors or CSP violations: {page.js_errors}"
+
+
+@pytest.fixture
+def page(browser, live_server, live_catalog) -> Iterator[Page]:
+    yield from _page_with_worker(browser, live_server, 1280, 900)
+
+
+@pytest.fixture
+def phone_page(browser, live_server, live_catalog) -> Iterator[Page]:
+    yield from _page_with_worker(browser, live_server, 390, 844)
 
 
 def wait_until(page: Page, script: str, arg: object = None, timeout: float = 20) -> None:
@@ -89,8 +113,9 @@ def test_after_one_visit_the_catalogue_and_the_session_work_offline(
     page: Page, live_server, live_catalog
 ) -> None:
     UserFactory(username="ana")
-    log_in(page, "ana")
+    page.goto("/")
     wait_for_worker(page)
+    log_in(page, "ana")
     make_plan(page, live_server, (TIMED, "right"), (COUNTED, "right"))
     page.clock.install()
     page.goto("/session/")  # the one visit online, through the worker
@@ -160,8 +185,9 @@ def test_only_visitors_pages_are_shared_and_logging_out_deletes_the_persons(
     page: Page, live_server, live_catalog
 ) -> None:
     UserFactory(username=USERNAME)
-    log_in(page, USERNAME)
+    page.goto("/")
     wait_for_worker(page)
+    log_in(page, USERNAME)
     make_plan(page, live_server, (TIMED, "right"))
     page.goto("/session/plan/")
     page.goto("/session/")
