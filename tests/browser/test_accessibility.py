@@ -160,11 +160,13 @@ def _plan_and_timer(audit: Audit, results_url: str) -> None:
     page.goto("/session/")
     audit("timer-not-started")
     scale = page.locator("#stage-before .pain-scale")
-    expect(scale).to_have_accessible_description("")
+    # The scale's two ends are read with the question (they are not more answers).
+    ends = "0: no pain 10: the worst imaginable"
+    expect(scale).to_have_accessible_description(ends)
     page.get_by_role("button", name="Start").click()
     expect(page.locator("#before-error")).to_be_visible()
     # The error is read out with the question it belongs to.
-    expect(scale).to_have_accessible_description("Choose a number from 0 to 10 first.")
+    expect(scale).to_have_accessible_description(f"Choose a number from 0 to 10 first. {ends}")
     audit("timer-pain-missing")
     page.get_by_role("radio", name="6", exact=True).check()
     page.get_by_role("button", name="Start").click()
@@ -182,7 +184,7 @@ def _plan_and_timer(audit: Audit, results_url: str) -> None:
     expect(page.locator("#after-error")).to_be_visible()
     page.locator("#stage-after").get_by_role("radio", name="3", exact=True).check()
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Saved")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Session done")
     audit("timer-saved")
 
 

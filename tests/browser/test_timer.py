@@ -67,13 +67,20 @@ def clock_seconds(page: Page) -> int:
     return int(minutes) * 60 + int(seconds)
 
 
+MOVE = 10  # seconds to get ready, to switch sides and between steps, unless the plan says
+
+
 def start(page: Page, pain: int = 6) -> None:
+    """Starts the session and lets the time to get ready run out: the first hold begins."""
     page.clock.install()
     page.goto("/session/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your session")
     page.get_by_role("radio", name=str(pain), exact=True).check()
     page.get_by_role("button", name="Start").click()
     expect(page.locator("#stage-run")).to_be_visible()
+    expect(page.locator("#run-phase")).to_have_text("Get ready")
+    page.clock.fast_forward(MOVE * 1000)
+    expect(page.locator("#run-phase")).not_to_have_text("Get ready")
 
 
 def advance_until(page: Page, locator, seconds: int = 5, limit: int = 200) -> None:
@@ -104,6 +111,11 @@ def test_run_a_two_step_plan_to_the_end_and_save(page: Page, live_server) -> Non
     expect(page.get_by_role("heading", level=1)).to_have_text(plan["steps"][0]["name"])
     expect(page.locator("#run-progress-label")).to_have_text("Step 1 of 2")
     expect(page.locator("#run-side")).to_have_text("On your right side")
+    # Time to get into position before the first hold.
+    expect(page.locator("#run-phase")).to_have_text("Get ready")
+    expect(display).to_have_attribute("data-phase", "ready")
+    expect(page.locator("#run-clock")).to_have_text("0:10")
+    page.clock.fast_forward(MOVE * 1000)
     expect(page.locator("#run-count")).to_have_text("Side 1 of 2")
     page.clock.fast_forward(2000)
     expect(page.locator("#reproduce")).to_be_hidden()
@@ -113,6 +125,7 @@ def test_run_a_two_step_plan_to_the_end_and_save(page: Page, live_server) -> Non
     advance_until(page, page.locator("#run-switch"), seconds=2)
     expect(page.locator("#run-switch")).to_have_text("Switch to your left side")
     expect(display).to_have_attribute("data-phase", "switch")
+    assert MOVE - 2 <= clock_seconds(page) <= MOVE  # long enough to move the ball
     shot(page, "switch")
     advance_until(page, page.get_by_text("Side 2 of 2"), seconds=1)
     expect(page.locator("#run-side")).to_have_text("On your left side")
@@ -137,7 +150,14 @@ def test_run_a_two_step_plan_to_the_end_and_save(page: Page, live_server) -> Non
     page.get_by_label("Note").fill("Easier to stand up.")
     shot(page, "after")
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Saved")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Session done")
+    expect(page.locator("#done-message")).to_have_text("Saved.")
+    expect(page.locator("#done-pain")).to_have_text("6 before, 2 after: 4 points less")
+    steps = page.locator("#done-steps li")
+    expect(steps).to_have_count(2)
+    expect(steps.nth(0)).to_contain_text("Right and left sides. Done")
+    expect(steps.nth(1)).to_contain_text("Right side. Done")
+    expect(page.get_by_role("button", name="Start another session")).to_be_visible()
     expect(page.get_by_role("link", name="create an account")).to_have_attribute(
         "href", "/accounts/signup/?next=/session/"
     )
@@ -218,6 +238,12 @@ def test_keyboard_space_pauses_and_arrows_skip_and_go_back(page: Page, live_serv
     expect(page.locator("#run-progress-label")).to_have_text("Step 2 of 2")
     expect(page.locator("#run-count")).to_have_text(re.compile(r"^Hold 1 of \d+$"))
     page.keyboard.press("ArrowLeft")
+    expect(page.locator("#run-progress-label")).to_have_text("Step 1 of 2")
+    # Back to the first step is back to getting into its position; skipping that goes to
+    # its hold, not past the step.
+    expect(page.locator("#run-phase")).to_have_text("Get ready")
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#run-display")).to_have_attribute("data-phase", "work")
     expect(page.locator("#run-progress-label")).to_have_text("Step 1 of 2")
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
@@ -314,6 +340,9 @@ def test_screens_fit_the_width(request: pytest.FixtureRequest, live_server, fixt
     page.get_by_role("radio", name="4", exact=True).check()
     page.get_by_role("button", name="Start").click()
     page.clock.fast_forward(3000)
+    fits(page)
+    shot(page, "ready")
+    page.clock.fast_forward(MOVE * 1000)
     fits(page)
     shot(page, "running")
     advance_until(page, page.locator("#run-switch"), seconds=5)

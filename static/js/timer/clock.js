@@ -2,32 +2,43 @@
    takes the plan (or its timeline), the timer state and, where time matters, `now` in
    milliseconds. Functions that move the session on change the state object they are given. */
 
-export const RELEASE = 5; // seconds to let go between two holds
-export const SWITCH = 5; // seconds to change sides
+export const RELEASE = 5; // seconds to let go between two holds (the ball stays put)
+export const MOVE = 10; // seconds to move (get ready, change sides) when the plan gives none
 export const ASK_LAST = 20; // ask "did it reproduce your pain?" in the step's last seconds
 export const SIDE = { left: "left side", right: "right side", both: "both sides" };
 export const MAX_DONE_SECONDS = 24 * 3600;
 
 /* The plan as a flat list of timed segments ---------------------------------------------- */
 
-// Each step: its passes (one per side) of work, a release between holds of a counted step,
-// a switch between sides, and a rest after it unless it is the last step.
+// The plan's time to move: to get into position, to change sides, to go to the next step.
+export function moveSeconds(plan) {
+  const seconds = plan.move_seconds;
+  return Number.isInteger(seconds) && seconds > 0 ? seconds : MOVE;
+}
+
+// A "get ready" to take up the first position; then each step: its passes (one per side)
+// of work, a release between holds of a counted step, a switch between sides, and a rest
+// after it unless it is the last step. Switches and rests are at least the time to move,
+// since someone lying on a ball needs it to move the ball.
 export function buildSegments(plan) {
   const segments = [];
+  const move = moveSeconds(plan);
   plan.steps.forEach((step, s) => {
     const counted = !step.duration_seconds && step.hold_seconds;
     const holds = counted ? Math.max(1, step.repetitions || 1) : 1;
     const work = counted ? step.hold_seconds : step.duration_seconds || 30;
+    if (s === 0) segments.push({ step: 0, pass: 0, hold: 0, holds, phase: "ready", seconds: move, side: step.passes[0] });
     step.passes.forEach((side, p) => {
-      if (p > 0) segments.push({ step: s, pass: p, hold: 0, holds, phase: "switch", seconds: SWITCH, side });
+      if (p > 0) segments.push({ step: s, pass: p, hold: 0, holds, phase: "switch", seconds: move, side });
       for (let h = 0; h < holds; h++) {
         if (h > 0) segments.push({ step: s, pass: p, hold: h, holds, phase: "release", seconds: RELEASE, side });
         segments.push({ step: s, pass: p, hold: h, holds, phase: "work", seconds: work, counted: !!counted, side });
       }
     });
-    if (s < plan.steps.length - 1 && step.rest_seconds > 0) {
+    if (s < plan.steps.length - 1) {
       segments.push({
-        step: s, pass: step.passes.length - 1, hold: holds - 1, holds, phase: "rest", seconds: step.rest_seconds, side: step.side,
+        step: s, pass: step.passes.length - 1, hold: holds - 1, holds, phase: "rest",
+        seconds: Math.max(step.rest_seconds || 0, move), side: step.side,
       });
     }
   });
@@ -195,8 +206,10 @@ export function jumpTo(tl, state, index, now) {
 export function skip(tl, state, now) {
   const seg = tl.segments[state.seg];
   if (!seg) return false;
-  if (seg.phase !== "rest" && !state.finished[seg.step]) state.skipped[seg.step] = true;
-  const next = seg.phase === "rest" ? state.seg + 1 : tl.firstOf(seg.step + 1);
+  // Skipping the time to move (getting ready, a rest) goes on to what comes next.
+  const moving = seg.phase === "rest" || seg.phase === "ready";
+  if (!moving && !state.finished[seg.step]) state.skipped[seg.step] = true;
+  const next = moving ? state.seg + 1 : tl.firstOf(seg.step + 1);
   return jumpTo(tl, state, next, now);
 }
 
@@ -263,6 +276,7 @@ export function formatClock(ms) {
 }
 
 export function phaseText(plan, seg) {
+  if (seg.phase === "ready") return "Get ready";
   if (seg.phase === "switch") return "Switch sides";
   if (seg.phase === "release") return "Release and breathe";
   if (seg.phase === "rest") {
@@ -276,7 +290,7 @@ export function countText(plan, seg) {
   const step = plan.steps[seg.step];
   const parts = [];
   if (seg.counted && seg.holds > 1 && seg.phase !== "rest") parts.push("Hold " + (seg.hold + 1) + " of " + seg.holds);
-  if (step.passes.length > 1 && seg.phase !== "rest") parts.push("Side " + (seg.pass + 1) + " of " + step.passes.length);
+  if (step.passes.length > 1 && seg.phase !== "rest" && seg.phase !== "ready") parts.push("Side " + (seg.pass + 1) + " of " + step.passes.length);
   return parts.join(" · ");
 }
 
@@ -295,14 +309,61 @@ export function progressLabel(plan, seg) {
 
 // What a screen reader hears on entering a segment.
 export function announcement(plan, seg) {
+  if (seg.phase === "ready") return startAnnouncement(plan, seg);
   if (seg.phase === "switch") return switchText(seg);
   if (seg.phase === "work") return plan.steps[seg.step].name + ". " + (countText(plan, seg) || sideText(seg));
   return phaseText(plan, seg);
 }
 
-// What a screen reader hears at the start: the first step and its side or count.
+// What a screen reader hears at the start: get ready, the first step and its side or count.
 export function startAnnouncement(plan, seg) {
-  return plan.steps[seg.step].name + ". " + (countText(plan, seg) || sideText(seg));
+  const ready = seg.phase === "ready" ? "Get ready. " : "";
+  return ready + plan.steps[seg.step].name + ". " + (countText(plan, seg) || sideText(seg));
+}
+
+/* The end of a session ---------------------------------------------------------------- */
+
+// "12 min 5 s", "45 s", "2 min".
+export function durationText(seconds) {
+  const m = Math.floor(seconds / 60);
+  const s = seconds % 60;
+  if (!m) return s + " s";
+  return m + " min" + (s ? " " + s + " s" : "");
+}
+
+const SIDES_DONE = { left: "left side", right: "right side", both: "both sides" };
+
+// What the end of a session shows: pain before and after, the time it took, and each step
+// with its sides, done or skipped.
+export function sessionSummary(tl, state) {
+  const { painBefore: before, painAfter: after } = state;
+  let pain = "";
+  if (before !== null && after !== null) {
+    const change = before - after;
+    const points = (n) => n + (n === 1 ? " point" : " points");
+    pain = before + " before, " + after + " after: " +
+      (change > 0 ? points(change) + " less" : change < 0 ? points(-change) + " more" : "the same");
+  }
+  const start = Date.parse(state.startedAt);
+  const end = Date.parse(state.finishedAt);
+  const seconds = Number.isFinite(start) && Number.isFinite(end) ? Math.max(0, Math.round((end - start) / 1000)) : 0;
+  const done = doneSeconds(state);
+  const steps = tl.plan.steps.map((step, s) => {
+    const sides = step.passes.length > 1 ? step.passes.join(" and ") + " sides" : SIDES_DONE[step.passes[0]];
+    let status = "done";
+    if (!state.finished[s] || state.skipped[s]) status = done[s] > 0 ? "partly" : "skipped";
+    const words = {
+      done: "Done, " + formatClock(done[s] * 1000),
+      partly: "Stopped after " + formatClock(done[s] * 1000) + " of " + formatClock(tl.planned[s] * 1000),
+      skipped: "Skipped",
+    }[status];
+    return { name: step.name, sides: capitalize(sides), status, text: words };
+  });
+  return { pain, time: durationText(seconds), steps };
+}
+
+function capitalize(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 export function sentText(sent) {

@@ -2,10 +2,15 @@
    (time is computed from timestamps, so a reload or a background tab resumes correctly)
    and posts the finished session to the journal, keeping it on the device when offline.
    This module wires the clock (clock.js), the storage and outbox (outbox.js) and the page
-   (view.js) to the browser: events, timers, sound, vibration and the screen wake lock. */
+   (view.js) to the browser: events, timers, sound, vibration, the spoken cues (speech.js
+   chooses the words, voice.js says them) and the screen wake lock. */
 
 import * as clock from "./clock.js";
-import { MUTE, browserStorage, clearState, createOutbox, loadState, read, saveState, send, write } from "./outbox.js";
+import {
+  MUTE, VOICE, browserStorage, clearState, createOutbox, loadState, read, saveState, send, write,
+} from "./outbox.js";
+import * as speech from "./speech.js";
+import { createVoice } from "./voice.js";
 import { createView } from "./view.js";
 
 const storage = browserStorage();
@@ -75,12 +80,51 @@ function run(plan) {
     }
   }
 
+  /* The voice ------------------------------------------------------------------------ */
+
+  // Mute silences the voice too. The live region says a step only when the voice does not
+  // (voiceSpeaks), so a screen reader user with the voice on never hears it twice.
+  let voiceSettings = speech.settings(read(storage, VOICE, null));
+  const voice = createVoice(window, document, () => voiceSettings);
+  const voiceSpeaks = () => !muted && voice.active();
+  let spokenSeg = null; // the segment whose entry was said (null: say the current one)
+  let spokenLeft = 0; // ms left when the time cues were last looked at
+  let introduced = -1; // the step the voice last introduced
+
+  function say(text, interrupt) {
+    if (!muted) voice.say(text, { interrupt });
+  }
+
+  // After each render: the words for entering a new segment, or a time cue within it.
+  // `quiet` (a reload) takes the current segment as said.
+  function speak(now, quiet) {
+    if (state.stage !== "running") return;
+    const at = clock.position(tl, state, now);
+    if (state.seg !== spokenSeg) {
+      if (at.paused && !quiet) return; // said on resuming
+      const cue = speech.enterCue(tl, state.seg, introduced);
+      introduced = quiet ? (at.phase === "rest" ? at.step + 1 : at.step) : cue.introduced;
+      if (!quiet) say(cue.text, true);
+      spokenSeg = state.seg;
+      spokenLeft = at.left;
+      return;
+    }
+    if (!at.paused) say(speech.dueCue(speech.timeCues(tl, state.seg), spokenLeft, at.left), false);
+    spokenLeft = at.left;
+  }
+
   /* The page ------------------------------------------------------------------------- */
 
-  const view = createView(document, window, tl, beep);
+  const view = createView(document, window, tl, beep, voiceSpeaks);
   const $ = view.$;
   const announce = view.announce;
-  const render = (changed, now = Date.now()) => view.render(state, now, changed);
+  let lastStage = state.stage;
+  function render(changed, now = Date.now()) {
+    view.render(state, now, changed);
+    speak(now, changed === false && lastStage === state.stage && spokenSeg === null);
+    if (lastStage === "running" && state.stage === "after") say(speech.END_QUESTION, true);
+    lastStage = state.stage;
+  }
 
   /* Moving through the session ------------------------------------------------------- */
 
@@ -114,6 +158,7 @@ function run(plan) {
       announce("Resumed");
     } else {
       unlockScreen();
+      voice.cancel();
       announce("Paused");
     }
     save(now);
@@ -143,12 +188,13 @@ function run(plan) {
   }
 
   function showDone(message) {
+    const finished = state;
     state = fresh();
     clearState(storage, plan.owners, plan.id);
     view.forgetSegment();
-    view.showDoneMessage(message, plan.logged_in);
     state.stage = "done";
     render(true);
+    view.showDone(finished, message, plan.logged_in);
   }
 
   /* Events --------------------------------------------------------------------------- */
@@ -166,10 +212,12 @@ function run(plan) {
     state = fresh();
     clock.start(state, pain, now);
     view.forgetSegment();
+    spokenSeg = null;
+    introduced = -1;
     save();
     lockScreen();
     render(true);
-    announce(clock.startAnnouncement(plan, tl.segments[0]));
+    if (!voiceSpeaks()) announce(clock.startAnnouncement(plan, tl.segments[0]));
     beep(true);
   });
 
@@ -219,6 +267,11 @@ function run(plan) {
   });
 
   $("pause").addEventListener("click", () => { ensureAudio(); togglePause(); });
+  // A tap anywhere on the display or the picture pauses or resumes: from the floor, the
+  // whole screen is the button.
+  ["run-display", "run-figures"].forEach((id) => {
+    $(id).addEventListener("click", () => { ensureAudio(); togglePause(); });
+  });
   $("skip").addEventListener("click", () => { ensureAudio(); skip(); });
   $("back").addEventListener("click", () => { ensureAudio(); back(); });
   $("again").addEventListener("click", () => {
@@ -234,8 +287,21 @@ function run(plan) {
     muted = !muted;
     write(storage, MUTE, muted);
     ensureAudio();
+    if (muted) voice.cancel();
     view.showMute(muted);
   });
+
+  // Voice on or off, its speed and volume: kept on the device; a change says a sample.
+  ["voice-on", "voice-rate", "voice-volume"].forEach((id) => {
+    $(id).addEventListener("change", () => {
+      voiceSettings = speech.settings(view.readVoice());
+      write(storage, VOICE, voiceSettings);
+      view.showVoice(voiceSettings, voice.available());
+      if (voiceSettings.on) say("Voice on.", true);
+      else voice.cancel();
+    });
+  });
+  voice.onVoices(() => view.showVoice(voiceSettings, voice.available()));
 
   document.addEventListener("keydown", (event) => {
     if (state.stage !== "running" || event.altKey || event.ctrlKey || event.metaKey) return;
@@ -270,6 +336,7 @@ function run(plan) {
   if (state.stage === "after") view.restoreAfterForm(state);
   if (state.stage === "done") state = fresh();
   view.showMute(muted);
+  view.showVoice(voiceSettings, voice.available());
   if (state.stage === "running") clock.catchUp(tl, state, Date.now());
   save();
   render(false);

@@ -9,6 +9,7 @@
 
 export const OUTBOX = "backtp:outbox"; // finished sessions not yet sent
 export const MUTE = "backtp:timer:muted";
+export const VOICE = "backtp:timer:voice"; // { on, rate, volume } (speech.js settings())
 const STATE_PREFIX = "backtp:timer:";
 
 export function stateKey(owner, planId) {
