@@ -15,7 +15,7 @@
    Anything else (the timer's log, htmx's requests) goes to the network untouched: the
    timer keeps what it could not send in its outbox and sends it when back online.
 
-   The pure parts (route, afterSending, staleCaches) are tested with node --test. */
+   The pure parts (route, afterSending, oneByOne, staleCaches) are tested with node --test. */
 
 "use strict";
 
@@ -48,6 +48,13 @@ function afterSending(method, path) {
   if (path.indexOf("/accounts/") === 0) return "forget";
   if (path.indexOf("/session/plan/") === 0 || path === "/where-does-it-hurt/safety/") return "refresh";
   return "";
+}
+
+// Runs `step(item)` for each item in turn, each after the one before has finished.
+function oneByOne(items, step) {
+  return items.reduce(function (chain, item) {
+    return chain.then(function () { return step(item); });
+  }, Promise.resolve());
 }
 
 // The shared caches of other versions, to delete once this version is active.
@@ -127,11 +134,11 @@ if (typeof self !== "undefined" && self.BACKTP_SW) {
 
     // Fetches the person's pages again (with their cookies) and keeps what they get.
     function refreshPersonal(urls) {
-      return Promise.all(urls.map(function (url) {
+      return oneByOne(urls, function (url) {
         return fetch(url, { credentials: "same-origin", cache: "no-store" })
           .then(function (response) { return keepPersonal(url, response); })
           .catch(function () { /* offline: keep what there is */ });
-      }));
+      });
     }
 
     function refreshKeptPersonal() {
@@ -145,15 +152,23 @@ if (typeof self !== "undefined" && self.BACKTP_SW) {
       });
     }
 
+    // Static files all at once (files, no database behind them); pages one at a time, so
+    // a visitor's install adds at most one page request at a time to the server's load.
+    // Any failure fails the install, and the browser tries again at the next visit.
     self.addEventListener("install", function (event) {
-      var requests = config.static.map(function (url) {
+      var statics = config.static.map(function (url) {
         return new Request(url, { credentials: "omit" });
-      }).concat(config.pages.map(function (url) {
+      });
+      var pages = config.pages.map(function (url) {
         return new Request(url, { credentials: "omit", cache: "reload" });
-      }));
+      });
       event.waitUntil(
         caches.open(SHELL)
-          .then(function (cache) { return cache.addAll(requests); })
+          .then(function (cache) {
+            return cache.addAll(statics).then(function () {
+              return oneByOne(pages, function (request) { return cache.add(request); });
+            });
+          })
           .then(function () { return self.skipWaiting(); })
       );
     });

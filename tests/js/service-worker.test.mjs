@@ -10,7 +10,7 @@ import vm from "node:vm";
 const source = readFileSync(new URL("../../static/js/service-worker.js", import.meta.url), "utf8");
 const worker = { URL };
 vm.runInNewContext(source, worker);
-const { route, afterSending, staleCaches } = worker;
+const { route, afterSending, oneByOne, staleCaches } = worker;
 
 const site = { origin: "https://backtp.example", staticUrl: "/static/", personal: ["/session/", "/session/plan/"] };
 const at = (path, method = "GET", mode = "cors") => ({ url: site.origin + path, method, mode });
@@ -74,5 +74,30 @@ describe("staleCaches", () => {
     const names = ["backtp-shell-aaa-111", "backtp-shell-bbb-222", "backtp-personal", "someone-else"];
     assert.deepEqual(staleCaches(names, "backtp-shell-bbb-222"), ["backtp-shell-aaa-111"]);
     assert.deepEqual(staleCaches(["backtp-shell-bbb-222"], "backtp-shell-bbb-222"), []);
+  });
+});
+
+describe("oneByOne", () => {
+  test("starts each step only after the one before has finished, in order", async () => {
+    const log = [];
+    let running = 0;
+    await oneByOne([1, 2, 3], async (n) => {
+      running += 1;
+      assert.equal(running, 1);
+      log.push("start " + n);
+      await new Promise((resolve) => setTimeout(resolve, 3 - n));
+      log.push("end " + n);
+      running -= 1;
+    });
+    assert.deepEqual(log, ["start 1", "end 1", "start 2", "end 2", "start 3", "end 3"]);
+  });
+
+  test("stops at the first failure, as an install must", async () => {
+    const done = [];
+    await assert.rejects(oneByOne([1, 2, 3], async (n) => {
+      if (n === 2) throw new Error("404");
+      done.push(n);
+    }), /404/);
+    assert.deepEqual(done, [1]);
   });
 });
