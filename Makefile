@@ -1,4 +1,5 @@
-# backtp: `make run` serves the app on http://127.0.0.1:8000, `make test` lints and runs every test.
+# backtp: `make run` serves the app on http://127.0.0.1:8000 (`make run PORT=8100 HOST=0.0.0.0` elsewhere),
+# `make test` lints and runs every test.
 SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
@@ -21,10 +22,15 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# Where `make run` listens. Set on make's command line (`make run PORT=8100`); a HOST or PORT
+# in the environment is ignored, as shells and platforms set those for other purposes.
+HOST = 127.0.0.1
+PORT = 8000
+
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_catalog
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: install
 	$(BIN)/ruff check .
