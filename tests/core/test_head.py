@@ -69,6 +69,7 @@ ACTIONS = {  # POST only
     "journal:plan_from_routine",
     "journal:plan_change",
     "journal:plan_move",
+    "journal:plan_move_time",
     "journal:plan_remove",
     "journal:log",
 }
