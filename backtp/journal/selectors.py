@@ -17,7 +17,7 @@ from django.utils import timezone
 from backtp.accounts.models import User
 from backtp.catalog.models import Technique, TriggerPoint
 from backtp.journal.chart import pain_charts
-from backtp.journal.models import SessionStep, TreatmentSession
+from backtp.journal.models import PlanStep, SessionStep, TreatmentSession
 
 MIN_SESSIONS_FOR_A_VERDICT = 2
 # Pain ratings move a point or two from day to day for no reason; below this many
@@ -237,3 +237,57 @@ def progress_context(user: User) -> dict:
         "per_day": user.sessions_per_day,
         "days_on_plan": sum(1 for _, count in days if count >= user.sessions_per_day),
     }
+
+
+@dataclass(frozen=True)
+class Today:
+    """A person's day against their plan (the home page): sessions started today of the
+    sessions a day they aim for, whether their plan has steps to run, their last session."""
+
+    done: int
+    planned: int
+    has_plan: bool
+    last: TreatmentSession | None
+    date: date
+
+    @property
+    def plan_done(self) -> bool:
+        return self.done >= self.planned
+
+    @property
+    def to_go(self) -> int:
+        return max(self.planned - self.done, 0)
+
+    @property
+    def marks(self) -> list[bool]:
+        """One per planned session, done ones first (more than planned: all done)."""
+        return [n < self.done for n in range(self.planned)]
+
+    @property
+    def last_day(self) -> str:
+        """When the last session was: 'today', 'yesterday' or '' (then show its date)."""
+        if self.last is None:
+            return ""
+        day = timezone.localdate(self.last.started_at)
+        return {self.date: "today", self.date - timedelta(days=1): "yesterday"}.get(day, "")
+
+
+def today_for(user: User) -> Today:
+    """Two queries, three when the last session was today (then today's are counted)."""
+    today = timezone.localdate()
+    last = (
+        TreatmentSession.objects.filter(user=user)
+        .only("id", "started_at", "pain_before", "pain_after")
+        .first()
+    )
+    since = datetime.combine(today, time.min, tzinfo=timezone.get_current_timezone())
+    done = 0
+    if last is not None and last.started_at >= since:
+        done = TreatmentSession.objects.filter(user=user, started_at__gte=since).count()
+    return Today(
+        done=done,
+        planned=user.sessions_per_day,
+        has_plan=PlanStep.objects.filter(user=user).exists(),
+        last=last,
+        date=today,
+    )

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_safe
 
 from backtp.catalog import caching
 from backtp.catalog.models import Muscle, RedFlag, Source, TriggerPoint
+from backtp.guide.models import Assessment
+from backtp.journal import selectors as journal
 from backtp.pages import pwa
 
 FEATURED_MUSCLES = ("quadratus-lumborum", "gluteus-medius", "erector-spinae", "iliopsoas")
@@ -22,11 +24,22 @@ EXAMPLE_POINT = "gmed-overlap"
 @require_safe
 @caching.public_page
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/home.html", {"body": caching.cached("home", _home_body)})
+    """A visitor's home is the catalogue's alone (cached); someone logged in sees their
+    day first: today's sessions against their plan, the session to continue, their last
+    result."""
+    context: dict[str, object] = {"home": caching.cached("home", _home_parts)}
+    if request.user.is_authenticated:
+        user = request.user
+        context["today"] = journal.today_for(user)
+        context["latest_results"] = (
+            Assessment.objects.filter(user=user).only("id", "created").first()
+        )
+    return render(request, "pages/home.html", context)
 
 
-def _home_body() -> str:
-    """The home page's catalogue-only body, rendered once per catalogue version."""
+def _home_parts() -> dict[str, str]:
+    """The home page's catalogue-only parts, rendered once per catalogue version: the
+    visitor's hero, the example figure, and the rest of the page."""
     featured = sorted(
         Muscle.objects.filter(slug__in=FEATURED_MUSCLES, professional_only=False),
         key=lambda muscle: FEATURED_MUSCLES.index(muscle.slug),
@@ -40,7 +53,10 @@ def _home_body() -> str:
     context: dict[str, object] = {"featured": featured, "example": example}
     if example:
         context["example_zones"] = {zone.region.slug: zone.kind for zone in example.zones.all()}
-    return render_to_string("pages/home.html#body", context)
+    return {
+        part: render_to_string(f"pages/home.html#{part}", context)
+        for part in ("hero", "figure", "rest")
+    }
 
 
 @never_cache
