@@ -140,15 +140,24 @@ def _step_index(request: HtmxHttpRequest, index: int) -> list[plans.PlanItem]:
     return items
 
 
+def _plan_refused(
+    request: HtmxHttpRequest, form: forms.Form, focus: tuple[str, int]
+) -> HttpResponse:
+    """The plan as it was, with what was wrong said beside the form that sent it (400).
+    Each message says what to choose (a step's range comes from its technique's sources)."""
+    message = " ".join(str(m) for errors in form.errors.values() for m in errors)
+    context = {**_plan_context(request), "focus": focus, "error": (*focus, message)}
+    template = "journal/plan.html#plan" if request.htmx else "journal/plan.html"
+    return render(request, template, context, status=400)
+
+
 @require_POST
 def plan_change(request: HtmxHttpRequest, index: int) -> HttpResponse:
     items = _step_index(request, index)
     technique = get_object_or_404(Technique, slug=items[index].technique)
     form = StepChangeForm(request.POST, item=items[index], technique=technique)
     if not form.is_valid():
-        # Each message says what to choose: the range comes from the technique's sources.
-        messages = [str(message) for errors in form.errors.values() for message in errors]
-        return HttpResponse(" ".join(messages), status=400, content_type="text/plain")
+        return _plan_refused(request, form, ("save", index))
     plans.save(request, plans.update(items, index, **form.changes()))
     return _back_to_plan(request, ("save", index))
 
@@ -175,8 +184,7 @@ class MoveTimeForm(forms.Form):
 def plan_move_time(request: HtmxHttpRequest) -> HttpResponse:
     form = MoveTimeForm(request.POST)
     if not form.is_valid():
-        messages = [str(message) for errors in form.errors.values() for message in errors]
-        return HttpResponse(" ".join(messages), status=400, content_type="text/plain")
+        return _plan_refused(request, form, ("move", 0))
     plans.set_move_seconds(request, form.cleaned_data["move_seconds"])
     return _back_to_plan(request, ("move", 0))
 

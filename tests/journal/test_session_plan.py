@@ -1,5 +1,7 @@
 """Building a session plan from a technique, a routine or results; editing it in place."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -149,7 +151,35 @@ def test_the_time_to_move_is_part_of_the_plan_and_the_timer(client: Client, cata
 def test_a_time_to_move_out_of_range_is_refused_with_a_reason(
     client: Client, catalog, value: str
 ) -> None:
+    client.post("/session/plan/add/ql-tennis-ball-side-lying/", {"side": "right"})
     response = client.post("/session/plan/time-to-move/", {"move_seconds": value})
     assert response.status_code == 400
-    assert "seconds" in response.content.decode()
-    assert response["Content-Type"].startswith("text/plain")
+    # the plan as it was, with the reason beside the form, not a page of plain text
+    html = response.content.decode()
+    assert '<p class="field-error" role="alert">Not saved: ' in html
+    assert "Tennis ball under the waist, lying on your side" in html
+    kept = client.get("/session/plan/").content.decode()
+    assert re.search(r'<input type="number" name="move_seconds"[^>]* value="10"', kept)
+    htmx = client.post(
+        "/session/plan/time-to-move/", {"move_seconds": value}, headers={"HX-Request": "true"}
+    )
+    assert htmx.status_code == 400
+    assert htmx.content.decode().lstrip().startswith('<section id="plan"')
+
+
+def test_a_step_change_out_of_range_keeps_the_plan_and_says_why(client: Client, catalog) -> None:
+    client.post("/session/plan/from-routine/tennis-ball-trio/")
+    before = _steps(client)
+    response = client.post(
+        "/session/plan/0/change/",
+        {"side": "left", "seconds": "5000"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    # the whole plan, as it was, with the reason beside the step's own form
+    assert html.lstrip().startswith('<section id="plan"')
+    assert html.count('class="card routine-step"') == len(before)
+    first_form = html.split('<form class="plan-edit"')[1].split("</form>")[0]
+    assert '<p class="field-error" role="alert">Not saved: ' in first_form
+    assert _steps(client) == before
