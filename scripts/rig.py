@@ -188,8 +188,20 @@ def nginx_config(run: Path, port: int, upstreams: list[int]) -> str:
         TLS_KEY=str(run / "key.pem"),
     )
     if not BROTLI_MODULE.exists():
-        text = "\n".join(line for line in text.splitlines() if "brotli" not in line)
+        text = "\n".join(_without_brotli(text.splitlines()))
     return text
+
+
+def _without_brotli(lines: list[str]) -> Iterator[str]:
+    """The lines without those that say brotli, and a directive that does goes to its
+    ';' (brotli_types spans two lines)."""
+    skipping = False
+    for line in lines:
+        code = line.split("#")[0].rstrip()
+        if "brotli" in line or skipping:
+            skipping = bool(code) and not code.endswith(";")
+            continue
+        yield line
 
 
 @contextmanager
