@@ -62,6 +62,8 @@ class Source(models.Model):
     objects = SourceManager()
 
     class Meta:
+        # The kinds' values sort strongest first (book: the clinical references, then
+        # guideline, literature, seed), so every list of sources cites the strongest first.
         ordering = ["kind", "key"]
 
     def __str__(self) -> str:
