@@ -139,14 +139,15 @@ def _both_halves(half: list[Seg]) -> list[Seg]:
     return _loop(half, _reverse(_mirror(half)))
 
 
-def _num(v: float) -> str:
+def num(v: float) -> str:
+    """A coordinate for SVG path data: one decimal at most, no trailing zeros, no "-0"."""
     text = f"{v:.1f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
 
 def _path(segs: list[Seg], offset: float = 0.0, close: bool = True) -> str:
     def pt(p: Pt) -> str:
-        return f"{_num(p[0] + offset)},{_num(p[1])}"
+        return f"{num(p[0] + offset)},{num(p[1])}"
 
     parts = [f"M{pt(segs[0][1])}"]
     for s in segs:
@@ -709,7 +710,7 @@ def close_up_box(dots: Iterable[Pt], drawings: Iterable["Drawing"]) -> str:
     height = max(max(ys) - min(ys) + 2 * CLOSE_UP_MARGIN, CLOSE_UP_MIN[1])
     width = max(width, height / CLOSE_UP_RATIO)
     height = max(height, width / CLOSE_UP_RATIO)
-    return " ".join(_num(v) for v in (cx - width / 2, cy - height / 2, width, height))
+    return " ".join(num(v) for v in (cx - width / 2, cy - height / 2, width, height))
 
 
 LABEL_GAP = MARKER_RADIUS + 6.4  # from a dot's centre to its number's centre
@@ -799,13 +800,13 @@ def shapes_context() -> dict:
                 "id": FIGURE_ID.format(view=view),
                 "key": view,
                 "label": VIEW_LABELS[view],
-                "x": _num(MIDLINE[view]),
+                "x": num(MIDLINE[view]),
                 "silhouette": SILHOUETTES[view],
                 "hair": HAIR[view],
                 "details": DETAILS[view],
                 "sides": [
-                    {"letter": near, "x": _num(offset + 30)},
-                    {"letter": far, "x": _num(offset + VIEW_WIDTH - 30)},
+                    {"letter": near, "x": num(offset + 30)},
+                    {"letter": far, "x": num(offset + VIEW_WIDTH - 30)},
                 ],
             }
         )
@@ -815,7 +816,7 @@ def shapes_context() -> dict:
             {"id": SHAPE_ID.format(slug=slug), "d": SHAPES[slug].d} for slug in REGION_SLUGS
         ],
         "hatch_id": HATCH_ID,
-        "navel": {"x": _num(NAVEL[0]), "y": _num(NAVEL[1])},
+        "navel": {"x": num(NAVEL[0]), "y": num(NAVEL[1])},
     }
 
 
@@ -949,16 +950,16 @@ def render_context(
             labels.append((lx, ly))
         markers_ctx.append(
             {
-                "x": _num(mx),
-                "y": _num(my),
-                "r": _num(radius),
-                "halo": _num(radius + 2.4),
+                "x": num(mx),
+                "y": num(my),
+                "r": num(radius),
+                "halo": num(radius + 2.4),
                 "small": small,
                 "slug": m.slug,
                 "title": f"{title}: {m.name}" if m.name else title,
                 "number": m.number,
-                "label_x": _num(lx),
-                "label_y": _num(ly + (3 if small else 4)),  # the baseline, for a centre at ly
+                "label_x": num(lx),
+                "label_y": num(ly + (3 if small else 4)),  # the baseline, for a centre at ly
             }
         )
 

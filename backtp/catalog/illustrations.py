@@ -22,6 +22,7 @@ from functools import cache
 from django.db import models
 
 from backtp.catalog import bodymap
+from backtp.catalog.bodymap import num
 
 Pt = tuple[float, float]
 
@@ -163,13 +164,8 @@ BOTH_HANDS_WORDS = {
 # --- geometry -----------------------------------------------------------------------
 
 
-def _num(v: float) -> str:
-    text = f"{v:.1f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
 def _pt(p: Pt) -> str:
-    return f"{_num(p[0])},{_num(p[1])}"
+    return f"{num(p[0])},{num(p[1])}"
 
 
 def _add(a: Pt, b: Pt, k: float = 1.0) -> Pt:
@@ -208,16 +204,16 @@ def capsule(a: Pt, ra: float, b: Pt, rb: float) -> str:
     a2 = _add(a, (c * u[0] - s * n[0], c * u[1] - s * n[1]), ra)
     big_b = 1 if c < 0 else 0  # the far end's arc is over half a circle when it is wider
     return (
-        f"M{_pt(a1)} L{_pt(b1)} A{_num(rb)},{_num(rb)} 0 {big_b} 0 {_pt(b2)} "
-        f"L{_pt(a2)} A{_num(ra)},{_num(ra)} 0 {1 - big_b} 0 {_pt(a1)} Z"
+        f"M{_pt(a1)} L{_pt(b1)} A{num(rb)},{num(rb)} 0 {big_b} 0 {_pt(b2)} "
+        f"L{_pt(a2)} A{num(ra)},{num(ra)} 0 {1 - big_b} 0 {_pt(a1)} Z"
     )
 
 
 def circle(c: Pt, r: float, ry: float | None = None) -> str:
     ry = r if ry is None else ry
     return (
-        f"M{_num(c[0] - r)},{_num(c[1])} A{_num(r)},{_num(ry)} 0 1 0 {_num(c[0] + r)},"
-        f"{_num(c[1])} A{_num(r)},{_num(ry)} 0 1 0 {_num(c[0] - r)},{_num(c[1])} Z"
+        f"M{num(c[0] - r)},{num(c[1])} A{num(r)},{num(ry)} 0 1 0 {num(c[0] + r)},"
+        f"{num(c[1])} A{num(r)},{num(ry)} 0 1 0 {num(c[0] - r)},{num(c[1])} Z"
     )
 
 
@@ -474,22 +470,22 @@ def _arm_paths(shoulder: Pt, elbow: Pt, hand: Pt) -> list[str]:
 
 
 def _floor(fig: Figure, x0: float = 4, x1: float = 196) -> None:
-    fig.props.append(("il-floor", f"M{_num(x0)},{_num(FLOOR)} H{_num(x1)} V118 H{_num(x0)} Z"))
-    fig.props.append(("il-floor-line", f"M{_num(x0)},{_num(FLOOR)} H{_num(x1)}"))
+    fig.props.append(("il-floor", f"M{num(x0)},{num(FLOOR)} H{num(x1)} V118 H{num(x0)} Z"))
+    fig.props.append(("il-floor-line", f"M{num(x0)},{num(FLOOR)} H{num(x1)}"))
 
 
 def _wall(fig: Figure, x: float) -> None:
-    fig.props.append(("il-wall", f"M{_num(x - 9)},2 H{_num(x)} V{_num(FLOOR)} H{_num(x - 9)} Z"))
-    fig.props.append(("il-floor-line", f"M{_num(x)},2 V{_num(FLOOR)}"))
+    fig.props.append(("il-wall", f"M{num(x - 9)},2 H{num(x)} V{num(FLOOR)} H{num(x - 9)} Z"))
+    fig.props.append(("il-floor-line", f"M{num(x)},2 V{num(FLOOR)}"))
 
 
 def _chair(fig: Figure, seat_y: float, x0: float, x1: float, back: bool = True) -> None:
-    fig.props.append(("il-chair", f"M{_num(x0)},{_num(seat_y)} H{_num(x1)} v4 H{_num(x0)} Z"))
+    fig.props.append(("il-chair", f"M{num(x0)},{num(seat_y)} H{num(x1)} v4 H{num(x0)} Z"))
     for x in (x0 + 2, x1 - 3):
-        fig.props.append(("il-chair", f"M{_num(x)},{_num(seat_y + 4)} h2.4 V{_num(FLOOR)} h-2.4 Z"))
+        fig.props.append(("il-chair", f"M{num(x)},{num(seat_y + 4)} h2.4 V{num(FLOOR)} h-2.4 Z"))
     if back:
         fig.props.append(
-            ("il-chair", f"M{_num(x0 - 1)},{_num(seat_y - 44)} h3.4 V{_num(seat_y)} h-3.4 Z")
+            ("il-chair", f"M{num(x0 - 1)},{num(seat_y - 44)} h3.4 V{num(seat_y)} h-3.4 Z")
         )
 
 
@@ -671,9 +667,9 @@ def _standing_back(side_wall: bool = False) -> Pose:
     spine = Spine((cx + lean, 24), (cx + lean * 0.2, 62), back=1)
     if side_wall:
         fig.props.append(
-            ("il-wall", f"M{_num(cx + 27)},2 h9 V{_num(FLOOR)} h-9 Z"),
+            ("il-wall", f"M{num(cx + 27)},2 h9 V{num(FLOOR)} h-9 Z"),
         )
-        fig.props.append(("il-floor-line", f"M{_num(cx + 27)},2 V{_num(FLOOR)}"))
+        fig.props.append(("il-floor-line", f"M{num(cx + 27)},2 V{num(FLOOR)}"))
     _back_torso(fig, spine)
     _head_back(fig, spine.at(-0.02, 0), _add(spine.at(-0.3, 0), (lean * 0.3, 0)))
     lhip, rhip = spine.at(1.0, -0.19), spine.at(1.0, 0.19)
@@ -982,18 +978,17 @@ def _inset_context(spot: str, both: bool, movement: str, box: tuple[float, ...])
     label = "Front" if view == "front" else "Back"
     return {
         "href": INSET_ID.format(view=view),
-        "viewbox": " ".join(_num(v) for v in crop),
-        "x": _num(box[0]),
-        "y": _num(box[1]),
-        "width": _num(box[2]),
-        "height": _num(box[3]),
-        "frame": f"M{_num(box[0])},{_num(box[1])} h{_num(box[2])} v{_num(box[3])} "
-        f"h{_num(-box[2])} Z",
-        "dots": [{"x": _num(px), "y": _num(py)} for px, py in dots],
+        "viewbox": " ".join(num(v) for v in crop),
+        "x": num(box[0]),
+        "y": num(box[1]),
+        "width": num(box[2]),
+        "height": num(box[3]),
+        "frame": f"M{num(box[0])},{num(box[1])} h{num(box[2])} v{num(box[3])} h{num(-box[2])} Z",
+        "dots": [{"x": num(px), "y": num(py)} for px, py in dots],
         "arrows": [{"cls": c, "d": d} for c, d in arrows],
         "label": label,
-        "label_x": _num(box[0] + 3),
-        "label_y": _num(box[1] + box[3] - 3),
+        "label_x": num(box[0] + 3),
+        "label_y": num(box[1] + box[3] - 3),
     }
 
 
@@ -1003,21 +998,21 @@ def _inset_defs(view: str) -> dict:
     paths.append(("il-hair", bodymap.HAIR[view]))
     if view == "back":
         mid = bodymap.MIDLINE["back"]
-        paths.append(("il-detail", f"M{_num(mid)},96 V222"))
-        paths.append(("il-detail", f"M{_num(mid - 13)},222 L{_num(mid)},252 L{_num(mid + 13)},222"))
+        paths.append(("il-detail", f"M{num(mid)},96 V222"))
+        paths.append(("il-detail", f"M{num(mid - 13)},222 L{num(mid)},252 L{num(mid + 13)},222"))
         for sign in (1, -1):
             paths.append(
                 (
                     "il-detail",
-                    f"M{_num(mid + sign * 4)},176 Q{_num(mid + sign * 22)},168 "
-                    f"{_num(mid + sign * 34)},180",
+                    f"M{num(mid + sign * 4)},176 Q{num(mid + sign * 22)},168 "
+                    f"{num(mid + sign * 34)},180",
                 )
             )
             paths.append(
                 (
                     "il-detail",
-                    f"M{_num(mid + sign * 10)},214 Q{_num(mid + sign * 26)},204 "
-                    f"{_num(mid + sign * 39)},212",
+                    f"M{num(mid + sign * 10)},214 Q{num(mid + sign * 26)},204 "
+                    f"{num(mid + sign * 39)},212",
                 )
             )
     else:
@@ -1051,13 +1046,13 @@ def _tool_defs(tool: str) -> dict:
             ("il-tennis", circle(o, r)),
             (
                 "il-seam",
-                f"M{_num(-r * 0.7)},{_num(-r * 0.72)} Q0,{_num(-r * 0.1)} "
-                f"{_num(-r * 0.7)},{_num(r * 0.72)}",
+                f"M{num(-r * 0.7)},{num(-r * 0.72)} Q0,{num(-r * 0.1)} "
+                f"{num(-r * 0.7)},{num(r * 0.72)}",
             ),
             (
                 "il-seam",
-                f"M{_num(r * 0.7)},{_num(-r * 0.72)} Q0,{_num(-r * 0.1)} "
-                f"{_num(r * 0.7)},{_num(r * 0.72)}",
+                f"M{num(r * 0.7)},{num(-r * 0.72)} Q0,{num(-r * 0.1)} "
+                f"{num(r * 0.7)},{num(r * 0.72)}",
             ),
         ]
     elif tool == "lacrosse-ball":
@@ -1080,7 +1075,7 @@ def _tool_defs(tool: str) -> dict:
             ("il-tennis-far", circle((2.2, -2.2), r * 0.9)),
             ("il-tennis", circle((-0.6, 0.6), r * 0.92)),
             ("il-sock-knit", circle((0.0, 0.0), r + 0.7)),
-            ("il-sock", f"M{_num(r * 0.6)},{_num(r * 0.8)} q4,3 9,2 l1,3 q-6,1 -10,-2 Z"),
+            ("il-sock", f"M{num(r * 0.6)},{num(r * 0.8)} q4,3 9,2 l1,3 q-6,1 -10,-2 Z"),
         ]
     elif tool == "foam-roller":
         paths = [("il-roller", circle(o, r)), ("il-roller-core", circle(o, r * 0.38))]
@@ -1090,8 +1085,8 @@ def _tool_defs(tool: str) -> dict:
         paths = [
             (
                 "il-block",
-                f"M{_num(-r - 1)},{_num(-r + 1)} h{_num(2 * r + 2)} v{_num(2 * r - 2)} "
-                f"h{_num(-2 * r - 2)} Z",
+                f"M{num(-r - 1)},{num(-r + 1)} h{num(2 * r + 2)} v{num(2 * r - 2)} "
+                f"h{num(-2 * r - 2)} Z",
             )
         ]
     else:  # bolster
@@ -1123,7 +1118,7 @@ def arrow(a: Pt, b: Pt, both: bool = False, size: float = 3.4) -> list[tuple[str
 def circling(c: Pt, r: float, size: float = 3.2) -> list[tuple[str, str]]:
     """A circular arrow around a point: most of a circle, clockwise, with a head."""
     start, end = _add(c, _dir(-60), r), _add(c, _dir(230), r)
-    out = [("il-arrow", f"M{_pt(start)} A{_num(r)},{_num(r)} 0 1 1 {_pt(end)}")]
+    out = [("il-arrow", f"M{_pt(start)} A{num(r)},{num(r)} 0 1 1 {_pt(end)}")]
     v = _dir(230 + 90)  # tangent, clockwise
     tip = _add(end, v, size * 0.9)
     n = (-v[1], v[0])
@@ -1291,7 +1286,7 @@ def render_context(
             centre = pose.surface.rest(anchor, r)
         # Drawn over the body: where the drawing and a real body would overlap, the
         # ball shows pressing in rather than hiding behind the skin.
-        tools.append({"href": tid, "x": _num(centre[0]), "y": _num(centre[1])})
+        tools.append({"href": tid, "x": num(centre[0]), "y": num(centre[1])})
 
     along = _dir(anchor.along)
     # Along the body: beside the tool, on the far side from the arm that holds it.
