@@ -108,7 +108,9 @@ def test_voice_settings_are_kept_and_mute_silences_the_voice(page: Page, live_se
     page.clock.run_for(30_000)
     assert len(spoken(page)) == before
     page.get_by_role("button", name="Mute").click()
-    page.clock.run_for(10_000)
+    # Long enough to reach the next cue (half-way, or else "10 seconds left") however much
+    # real time the browser took before: page.clock lets real time run between calls.
+    page.clock.run_for(20_000)
     assert len(spoken(page)) > before
 
     # Voice off: the live region says the steps instead, and nothing is spoken.
