@@ -38,14 +38,19 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Full-text search and trigram similarity for catalogue search on PostgreSQL.
+    "django.contrib.postgres",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks_db",
+    "crontask",
     "backtp.core",
     "backtp.accounts",
     "backtp.catalog",
     "backtp.guide",
     "backtp.journal",
+    "backtp.reminders",
     "backtp.pages",
 ]
 
@@ -162,6 +167,17 @@ else:
         "pages": PAGES_CACHE,
     }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Background work (reminders) runs as Django tasks, queued in the database and run by
+# `manage.py db_worker`; `manage.py crontask` enqueues the scheduled ones (every minute,
+# reminders/tasks.py). docs/deploy.md shows the same tasks on Redis (django-tasks-rq).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Web Push: the server's VAPID key pair (`manage.py vapid_keys` makes one) and a contact
+# the push services can reach. Without the keys, push reminders say they are not set up.
+VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY", "")
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:admin@localhost")
 
 # Email: printed to the console unless SMTP_HOST is set.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "backtp <no-reply@localhost>")

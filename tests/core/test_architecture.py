@@ -14,7 +14,8 @@ ALLOWED = {
     "accounts": {"core", "catalog"},
     "journal": {"core", "catalog", "accounts"},
     "guide": {"core", "catalog", "accounts", "journal"},
-    "pages": {"core", "catalog", "accounts", "journal", "guide"},
+    "reminders": {"core", "catalog", "accounts", "journal"},
+    "pages": {"core", "catalog", "accounts", "journal", "guide", "reminders"},
 }
 # Django documents the model _meta API as public (docs: "Model _meta API").
 DOCUMENTED = {"_meta"}
