@@ -267,3 +267,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"django.request": {"filters": ["quiet_outages"]}},
 }
+
+# Web Push endpoints accepted from browsers: the push services of Chrome (FCM), Firefox
+# (Mozilla), Safari (Apple) and Edge (Windows). The server posts only to these.
+PUSH_SERVICES = env_list(
+    "PUSH_SERVICES",
+    [
+        r"^https://fcm\.googleapis\.com/",
+        r"^https://android\.googleapis\.com/",
+        r"^https://updates\.push\.services\.mozilla\.com/",
+        r"^https://web\.push\.apple\.com/",
+        r"^https://[a-z0-9-]+\.notify\.windows\.com/",
+    ],
+)
