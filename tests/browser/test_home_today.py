@@ -53,7 +53,7 @@ def test_someone_logged_in_sees_their_day_first(browser, live_server, ana, devic
     page.goto("/routines/tennis-ball-trio/")
     page.get_by_role("button", name="Start this routine with the timer").click()
     page.goto("/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome back, ana")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome back, ana@example.com")
     expect(page.locator(".today__count")).to_have_text("2 of 5 today")
     expect(page.locator(".today__marks .is-done")).to_have_count(2)
     cont = page.get_by_role("link", name="Continue your session")
