@@ -1,18 +1,15 @@
+import secrets
 from functools import partial
 from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import (
-    AuthenticationForm,
-    PasswordResetForm,
-    SetPasswordForm,
-    UserCreationForm,
-)
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.http import HttpRequest
+from django.views.decorators.debug import sensitive_variables
 
 from backtp.accounts import mail, throttle
 from backtp.accounts.models import User
@@ -23,41 +20,99 @@ LOCKED_MESSAGE = (
 )
 
 
-USERNAME_HELP = (
-    "You log in with it. Anyone can find out whether a username is taken, so please "
-    "don't use your email address or your real name. Letters, numbers and @ . + - _ only."
-)
+# When sign-up stopped asking for a username: older accounts may still log in with theirs.
+EMAIL_ONLY_SINCE = "December 2026"
 
 
-class SignupForm(UserCreationForm):
-    """Never says whether an email already has an account: emails need not be unique
-    (a reset link goes to every account with that address). Usernames must be, so a
-    taken one is refused, and the help text asks for one that says nothing about you."""
+def password_rules() -> str:
+    """The configured password validators' rules, in plain words and in one line.
+
+    Made from AUTH_PASSWORD_VALIDATORS, so the rules the page states are the rules
+    applied; a validator without plain words here is described by its own help text
+    (tests/accounts/test_signup.py fails until it has some)."""
+    length = ""
+    rules = []
+    for validator in password_validation.get_default_password_validators():
+        if isinstance(validator, password_validation.MinimumLengthValidator):
+            length = f"At least {validator.min_length} characters"
+        elif isinstance(validator, password_validation.CommonPasswordValidator):
+            rules.append("not a common password")
+        elif isinstance(validator, password_validation.NumericPasswordValidator):
+            rules.append("not only numbers")
+        elif isinstance(validator, password_validation.UserAttributeSimilarityValidator):
+            if "email" in validator.user_attributes:
+                rules.append("not too like your email")
+        else:
+            rules.append(str(validator.get_help_text()))
+    if length:
+        rules.insert(0, length)
+    text = "; ".join(rules)
+    return f"{text[:1].upper()}{text[1:]}." if text else ""
+
+
+def generated_username() -> str:
+    """The username of an account made from an email and a password: "u-" and 16 random
+    hex digits. Nobody types or sees it; it exists because the user model needs a unique
+    username. Unique: drawn again while any account (older ones chose their own) has it in
+    any case; two sign-ups drawing the same 64 random bits at once is not a real risk, and
+    the database's unique constraint would refuse the second."""
+    while True:
+        username = f"u-{secrets.token_hex(8)}"
+        if not User.objects.filter(username__iexact=username).exists():
+            return username
+
+
+class SignupForm(forms.ModelForm):
+    """A new account from an email and one password (its rules stated once, plainly).
+
+    Never says whether an email already has an account: emails need not be unique (a
+    reset link goes to every account with that address, and logging in tries each), so
+    a taken email signs up like a new one. The username is generated_username()."""
 
     email = forms.EmailField(
-        help_text="Only for resetting your password. We never send anything else."
+        label="Email",
+        max_length=254,
+        help_text="You log in with it, and a reset link comes to it if you forget your "
+        "password. We never send anything else.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    class Meta(UserCreationForm.Meta):
+    class Meta:
         model = User
-        fields = ("username", "email")
-        help_texts = {"username": USERNAME_HELP}
+        fields = ("email",)
 
-    def clean_username(self) -> str:
-        username = super().clean_username()  # None when taken (the error is then set)
-        if username and "@" in username:
-            try:
-                validate_email(username)
-            except ValidationError:
-                return username
-            raise forms.ValidationError(
-                "Please choose a username that is not an email address. "
-                "Anyone can find out whether a username is in use."
-            )
-        return username
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = password_rules()
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
+
+    @sensitive_variables("password")
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        password = cleaned.get("password")
+        if password:
+            # The similarity rule compares the password with the account's email.
+            self.instance.email = cleaned.get("email") or ""
+            try:
+                password_validation.validate_password(password, self.instance)
+            except ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+    def save(self, commit: bool = True) -> User:
+        user: User = super().save(commit=False)
+        user.username = generated_username()
+        user.set_password(self.cleaned_data["password"])
+        if commit:
+            user.save()
+        return user
 
 
 class PasswordResetByEmailForm(PasswordResetForm):
@@ -93,7 +148,10 @@ class ResetPasswordForm(SetPasswordForm):
 
     def save(self, commit: bool = True) -> Any:
         user = super().save(commit=commit)
+        # Locks are counted per identifier typed: the username (older accounts) or email.
         throttle.forget_failures(user.get_username())
+        if user.email:
+            throttle.forget_failures(user.email)
         return user
 
 
@@ -111,28 +169,57 @@ def client_address(request: HttpRequest | None) -> str:
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """The site's login form: refuses attempts once this account from this address, or
+    """The site's login form, by email (or an older account's username; the backend is
+    accounts/backends.py): refuses attempts once this identifier from this address, or
     this address, is locked, and counts failures (accounts/throttle.py)."""
 
+    username = forms.CharField(
+        label="Email",
+        max_length=254,
+        help_text=f"Accounts made before {EMAIL_ONLY_SINCE} can also use their username.",
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                # Not type="email": an older account's username has no @.
+                "inputmode": "email",
+                "autocomplete": "username",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
+    )
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That email and password do not match an account. Check both, "
+        "or reset your password if you have forgotten it.",
+    }
     locked = False
 
+    def __init__(self, request: HttpRequest | None = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(request, *args, **kwargs)
+        # Django sets the username's length; an email may be longer.
+        self.fields["username"].widget.attrs["maxlength"] = 254
+
     def clean(self) -> dict:
-        username = self.cleaned_data.get("username") or ""
+        # The throttle counts the identifier as typed, whatever its case or spaces.
+        identifier = (self.cleaned_data.get("username") or "").strip().lower()
         address = client_address(self.request)
-        if throttle.is_locked(username, address):
+        if throttle.is_locked(identifier, address):
             self.locked = True
             raise forms.ValidationError(LOCKED_MESSAGE, code="locked")
         try:
             cleaned = super().clean()
         except forms.ValidationError:
-            throttle.record_failure(username, address)
+            throttle.record_failure(identifier, address)
             raise
-        throttle.clear_failures(username, address)
+        throttle.clear_failures(identifier, address)
         return cleaned
 
 
 class ThrottledAdminAuthenticationForm(ThrottledAuthenticationForm, AdminAuthenticationForm):
     """The admin's login form, held to the same limits as the site's."""
+
+    error_messages = AdminAuthenticationForm.error_messages
 
 
 class SettingsForm(forms.ModelForm):

@@ -26,12 +26,14 @@ def _safe_next(request: HttpRequest) -> str:
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("pages:home")
-    form = SignupForm(request.POST or None)
+    # Bound on every POST, even an empty one, so that one says what is missing.
+    form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             user = form.save()
             login(request, user)  # the one backend in AUTHENTICATION_BACKENDS
-            messages.success(request, f"Welcome, {user.username}. Your account is ready.")
+            # The email, not the username: that is generated, and nobody should see it.
+            messages.success(request, f"Welcome! Your account ({user.email}) is ready.")
             target = _safe_next(request)
             return HttpResponseRedirect(target) if target else redirect("pages:home")
         return render(

@@ -1,4 +1,6 @@
-"""Sign up, log in (throttled), log out, change and reset the password."""
+"""Sign up, log in (throttled), log out, change and reset the password.
+
+More on signing up in test_signup.py, on logging in by email in test_login_by_email.py."""
 
 import re
 
@@ -14,34 +16,23 @@ pytestmark = pytest.mark.django_db
 
 
 def test_signing_up_creates_the_account_and_logs_in(client: Client) -> None:
-    response = client.post(
-        "/accounts/signup/",
-        {
-            "username": "ben",
-            "email": "Ben@Example.com",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-        },
-    )
+    response = client.post("/accounts/signup/", {"email": "Ben@Example.com", "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == "/"
-    user = User.objects.get(username="ben")
-    assert user.email == "ben@example.com"
+    user = User.objects.get(email="ben@example.com")
+    assert user.check_password(PASSWORD)
     home = client.get("/")
     assert home.context["user"] == user
-    assert "Welcome, ben" in home.content.decode()
+    html = home.content.decode()
+    assert "Welcome! Your account (ben@example.com) is ready." in html
+    assert user.username not in html  # generated: nobody sees it
 
 
 def test_signup_returns_to_a_safe_next_page_only(client: Client) -> None:
-    data = {
-        "username": "cy",
-        "email": "cy@example.com",
-        "password1": PASSWORD,
-        "password2": PASSWORD,
-    }
+    data = {"email": "cy@example.com", "password": PASSWORD}
     response = client.post("/accounts/signup/?next=/muscles/", data)
     assert response["Location"] == "/muscles/"
     client.logout()
-    data = {**data, "username": "di", "email": "di@example.com"}
+    data = {**data, "email": "di@example.com"}
     response = client.post("/accounts/signup/?next=https://evil.example/", data)
     assert response["Location"] == "/"
 
@@ -53,12 +44,7 @@ def test_signup_returns_to_a_safe_next_page_only(client: Client) -> None:
 def test_signup_ignores_a_next_that_is_not_a_local_path(client: Client, target, where) -> None:
     """A `next` that is not a path on this site is dropped: the person is signed up,
     logged in and lands on the home page (never a 500, never another site)."""
-    data = {
-        "username": "flo",
-        "email": "flo@example.com",
-        "password1": PASSWORD,
-        "password2": PASSWORD,
-    }
+    data = {"email": "flo@example.com", "password": PASSWORD}
     if where == "form":
         response = client.post("/accounts/signup/", {**data, "next": target})
     else:
@@ -66,17 +52,11 @@ def test_signup_ignores_a_next_that_is_not_a_local_path(client: Client, target, 
         assert form.status_code == 200
         response = client.post("/accounts/signup/", {**data, "next": form.context["next"]})
     assert response.status_code == 302 and response["Location"] == "/"
-    assert client.get("/").context["user"] == User.objects.get(username="flo")
+    assert client.get("/").context["user"] == User.objects.get(email="flo@example.com")
 
 
 def test_signup_follows_a_next_that_is_a_local_path(client: Client) -> None:
-    data = {
-        "username": "gus",
-        "email": "gus@example.com",
-        "password1": PASSWORD,
-        "password2": PASSWORD,
-        "next": "/journal/",
-    }
+    data = {"email": "gus@example.com", "password": PASSWORD, "next": "/journal/"}
     response = client.post("/accounts/signup/", data)
     assert response.status_code == 302 and response["Location"] == "/journal/"
     assert client.get("/journal/").status_code == 200
@@ -91,18 +71,10 @@ def test_signup_follows_a_next_that_is_a_local_path(client: Client) -> None:
     ],
 )
 def test_weak_passwords_are_refused_with_the_reason(client: Client, password, message) -> None:
-    response = client.post(
-        "/accounts/signup/",
-        {
-            "username": "eve",
-            "email": "eve@example.com",
-            "password1": password,
-            "password2": password,
-        },
-    )
+    response = client.post("/accounts/signup/", {"email": "eve@example.com", "password": password})
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert not User.objects.filter(username="eve").exists()
+    assert not User.objects.filter(email="eve@example.com").exists()
 
 
 def test_logging_in_and_out(client: Client, person) -> None:
@@ -118,7 +90,7 @@ def test_logging_in_and_out(client: Client, person) -> None:
 def test_a_wrong_password_is_a_400_with_a_message(client: Client, person) -> None:
     response = client.post("/accounts/login/", {"username": person.username, "password": "nope"})
     assert response.status_code == 400
-    assert "enter a correct username and password" in response.content.decode()
+    assert "That email and password do not match an account." in response.content.decode()
 
 
 def _fail(client: Client, username: str, times: int, address: str = "10.0.0.1") -> None:

@@ -178,16 +178,11 @@ def test_a_session_logged_before_signing_up_joins_the_new_account(cache_setup, c
     assert response.status_code == 201, response.content
     response = browser.post(
         "/accounts/signup/",
-        {
-            "username": "ben",
-            "email": "ben@example.com",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-        },
+        {"email": "ben@example.com", "password": PASSWORD},
     )
     assert response.status_code == 302
     stored = TreatmentSession.objects.get(pk=session_id)
-    assert stored.user == User.objects.get(username="ben")
+    assert stored.user == User.objects.get(email="ben@example.com")
     assert "before signing up" in browser.get(f"/journal/{session_id}/").content.decode()
 
 

@@ -96,17 +96,15 @@ def _catalog_pages(audit: Audit) -> None:
 def _forms_with_errors(audit: Audit) -> None:
     page = audit.page
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("ana")
-    page.get_by_label("Password").fill("not the password")
+    page.get_by_label("Email").fill("ana@example.com")
+    page.get_by_label("Password", exact=True).fill("not the password")
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("alert")).to_be_visible()
     audit("login-error")
 
     page.goto("/accounts/signup/")
-    page.get_by_label("Username").fill("ana")  # taken
-    page.get_by_label("Email").fill("ana@example.com")
+    page.get_by_label("Email").fill("ana@example.com")  # taken: it signs up like any other
     page.get_by_label("Password", exact=True).fill("short")
-    page.get_by_label("Password confirmation").fill("different")
     page.get_by_role("button", name="Create my account").click()
     expect(page.locator(".field-error").first).to_be_visible()
     audit("signup-error")
@@ -206,7 +204,7 @@ def _logged_in(audit: Audit, user) -> None:
         for days, (before, after) in enumerate([(7, 4), (6, 4), (6, 5), (5, 3), (5, 2)])
     ]
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
@@ -255,7 +253,7 @@ def test_every_page_passes_axe(
     scheme: str,
     width: int,
 ) -> None:
-    user = UserFactory(username="ana", email="ana@example.com")  # the signup form's "taken"
+    user = UserFactory(username="ana", email="ana@example.com")  # the sign-up form's "taken"
     context, page = _new_page(browser, live_server, width, WIDTHS[width])
     page.emulate_media(color_scheme=scheme)
     audit = Audit(page, scheme)
@@ -349,7 +347,7 @@ def test_dark_screens_get_the_dark_theme(page: Page, person) -> None:
     for days in range(3):
         log_session(user, before=6, after=3, days_ago=days)
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     seen = {}

@@ -33,7 +33,7 @@ def test_journal_pages_fit_the_screen(browser, live_server, live_catalog, person
     )
     context, page = _new_page(browser, live_server, width, 844 if width < 600 else 900)
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("link", name="Journal")).to_be_visible()

@@ -42,16 +42,14 @@ def test_save_logged_out_then_sign_up_and_find_it_in_the_journal(
     assert TreatmentSession.objects.get().user is None
 
     page.locator("#done-invite").get_by_role("link", name="create an account").click()
-    page.get_by_label("Username").fill("fay")
     page.get_by_label("Email").fill("fay@example.com")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password confirmation").fill(PASSWORD)
     page.get_by_role("button", name="Create my account").click()
 
     page.get_by_role("link", name="Journal").click()
     expect(page.locator(".log-table")).to_contain_text("7 → 4")
     expect(page.locator(".log-table")).to_contain_text("Tennis-ball trio")
-    assert TreatmentSession.objects.get().user.username == "fay"
+    assert TreatmentSession.objects.get().user.email == "fay@example.com"
 
     page.get_by_role("link", name="Progress").click()
     expect(page.locator(".pain-chart svg:visible")).to_be_visible()  # the wide or the phone one
@@ -60,6 +58,6 @@ def test_save_logged_out_then_sign_up_and_find_it_in_the_journal(
     with page.expect_download() as download:
         page.get_by_role("link", name="Download everything as JSON").click()
     data = json.loads(Path(download.value.path()).read_text())
-    assert data["account"]["username"] == "fay"
+    assert data["account"]["email"] == "fay@example.com"
     assert data["sessions"][0]["pain_before"] == 7
     assert data["sessions"][0]["note"] == "Standing up was easier."

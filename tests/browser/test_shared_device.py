@@ -19,8 +19,9 @@ ANA_NOTE = "Ana's note: the left side is worse after the night shift."
 
 
 def log_in(page: Page, username: str) -> None:
+    """By username, as accounts made before sign-up asked for an email only still can."""
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
+    page.get_by_label("Email").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()

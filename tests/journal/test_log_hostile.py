@@ -142,12 +142,7 @@ def test_a_body_that_is_not_utf8_is_a_400(client: Client, catalog) -> None:
 def sign_up(client: Client, name: str) -> None:
     response = client.post(
         "/accounts/signup/",
-        {
-            "username": name,
-            "email": f"{name}@example.com",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-        },
+        {"email": f"{name}@example.com", "password": PASSWORD},
     )
     assert response.status_code == 302
 
@@ -164,7 +159,7 @@ def test_knowing_an_unowned_sessions_id_is_not_enough_to_claim_it(client: Client
     assert TreatmentSession.objects.get().user is None
 
     sign_up(client, "cy")  # the one who recorded it
-    assert TreatmentSession.objects.get().user.username == "cy"
+    assert TreatmentSession.objects.get().user.email == "cy@example.com"
 
 
 def test_a_retry_after_a_lost_answer_and_a_sign_up_is_in_the_account(
@@ -178,7 +173,7 @@ def test_a_retry_after_a_lost_answer_and_a_sign_up_is_in_the_account(
     again = post(client, data)
     assert again.status_code == 200
     assert again.json() == {"id": data["id"], "created": False, "saved_to_account": True}
-    assert TreatmentSession.objects.get().user.username == "cy"
+    assert TreatmentSession.objects.get().user.email == "cy@example.com"
 
 
 def test_saved_to_account_is_never_claimed_for_a_session_nobody_owns(

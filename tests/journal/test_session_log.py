@@ -119,9 +119,9 @@ def test_a_session_saved_logged_out_is_attached_after_signup(client: Client, cat
     assert TreatmentSession.objects.get().user is None
     client.post(
         "/accounts/signup/",
-        {"username": "cy", "email": "cy@example.com", "password1": PASSWORD, "password2": PASSWORD},
+        {"email": "cy@example.com", "password": PASSWORD},
     )
-    assert TreatmentSession.objects.get(pk=data["id"]).user.username == "cy"
+    assert TreatmentSession.objects.get(pk=data["id"]).user.email == "cy@example.com"
 
 
 def test_a_session_saved_logged_out_is_attached_after_login(
