@@ -27,9 +27,14 @@ install: $(VENV)/.installed
 HOST = 127.0.0.1
 PORT = 8000
 
+# Beside the web server: the task worker (sends reminders) and the scheduler (enqueues the
+# every-minute reminder check). Both stop with the server (Ctrl-C reaches all three).
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_catalog
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	$(BIN)/python manage.py crontask --no-heartbeat & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: install

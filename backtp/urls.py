@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("backtp.accounts.urls")),
     # The clinician's summary is guide's (it reads the journal), at the journal's address.
     path("journal/summary/", clinician_summary, name="clinician_summary"),
+    path("", include("backtp.reminders.urls")),
     path("", include("backtp.journal.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -1,14 +1,12 @@
-"""The journal: a person's logged sessions, their progress, reminders and sessions as CSV."""
+"""The journal: a person's logged sessions, their progress, and sessions as CSV."""
 
 import csv
-from datetime import timedelta
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from backtp.accounts.http import AuthenticatedHttpRequest
@@ -46,51 +44,6 @@ def session_detail(request: AuthenticatedHttpRequest, session_id: UUID) -> HttpR
 @require_safe
 def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "journal/progress.html", selectors.progress_context(request.user))
-
-
-def _ics_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-
-
-def reminder_times(per_day: int) -> list[tuple[int, int]]:
-    """per_day times spread evenly from 08:00 to 20:00."""
-    if per_day == 1:
-        return [(12, 0)]
-    span = 12 * 60
-    return [divmod(8 * 60 + round(span * n / (per_day - 1)), 60) for n in range(per_day)]
-
-
-@login_required
-@require_safe
-def reminders(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The daily plan as an iCalendar file: one daily repeating event per session."""
-    user = request.user
-    start = timezone.localdate() + timedelta(days=1)
-    stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//backtp//reminders//EN",
-        "CALSCALE:GREGORIAN",
-    ]
-    for number, (hour, minute) in enumerate(reminder_times(user.sessions_per_day), 1):
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:backtp-{user.pk}-{number}@backtp",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART:{start:%Y%m%d}T{hour:02d}{minute:02d}00",
-            "DURATION:PT5M",
-            "RRULE:FREQ=DAILY",
-            f"SUMMARY:{_ics_escape('backtp: a short trigger-point session')}",
-            f"DESCRIPTION:{_ics_escape(f'Session {number} of {user.sessions_per_day} today.')}",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    response = HttpResponse(
-        "\r\n".join(lines) + "\r\n", content_type="text/calendar; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="backtp-reminders.ics"'
-    return response
 
 
 class _Echo:

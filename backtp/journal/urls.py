@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from backtp.journal import journal_views, views
 
@@ -19,7 +20,12 @@ urlpatterns = [
     path("session/log/", views.log, name="log"),
     path("journal/", journal_views.journal, name="journal"),
     path("journal/progress/", journal_views.progress, name="progress"),
-    path("journal/reminders.ics", journal_views.reminders, name="reminders"),
+    # Where the calendar file used to be (reminders/ makes it now).
+    path(
+        "journal/reminders.ics",
+        RedirectView.as_view(pattern_name="reminders:calendar"),
+        name="reminders",
+    ),
     path("journal/<uuid:session_id>/", journal_views.session_detail, name="session_detail"),
     # Beside the account's other exports (accounts/ has no such path, so it falls through).
     path("accounts/export/sessions.csv", journal_views.sessions_csv, name="sessions_csv"),

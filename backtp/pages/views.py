@@ -185,6 +185,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "offline": reverse("pages:offline"),
         "static_url": settings.STATIC_URL,
         "personal": pwa.personal_urls(),
+        "icon": static("img/icon-192.png"),
         **pwa.precache(),
     }
     return render(

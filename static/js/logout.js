@@ -53,7 +53,14 @@ function leave(event) {
       // their session plan and timer kept for offline use (static/js/service-worker.js).
       forget(storage, owners);
       const kept = window.caches ? window.caches.delete(PERSONAL_CACHE).catch(() => false) : null;
-      return Promise.resolve(kept).then(() => window.location.assign(response.url || "/"));
+      // The server has removed this device's reminders; end the browser's subscription too.
+      const push = "serviceWorker" in navigator
+        ? navigator.serviceWorker.getRegistration()
+          .then((found) => (found ? found.pushManager.getSubscription() : null))
+          .then((subscription) => (subscription ? subscription.unsubscribe() : false))
+          .catch(() => false)
+        : null;
+      return Promise.all([kept, push]).then(() => window.location.assign(response.url || "/"));
     })
     .catch((error) => window.alert(error.message === FAILED ? FAILED : OFFLINE))
     .finally(() => { button.disabled = false; });

@@ -64,6 +64,24 @@ function staleCaches(names, current) {
   });
 }
 
+// A push reminder (backtp/reminders/services.py sends {title, body, url, tag}) as the
+// title and options of the notification to show. Only a path on this site is opened
+// when the notification is tapped; anything else opens the home page.
+function reminderNotification(payload, icon) {
+  var data = payload && typeof payload === "object" ? payload : {};
+  var url = typeof data.url === "string" && /^\/(?![\/\\])/.test(data.url) ? data.url : "/";
+  return {
+    title: typeof data.title === "string" && data.title ? data.title : "backtp",
+    options: {
+      body: typeof data.body === "string" && data.body ? data.body : "Time for a short release?",
+      tag: typeof data.tag === "string" && data.tag ? data.tag : "backtp-reminder",
+      renotify: true,
+      icon: icon,
+      data: { url: url },
+    },
+  };
+}
+
 /* The worker ------------------------------------------------------------------------ */
 
 if (typeof self !== "undefined" && self.BACKTP_SW) {
@@ -182,6 +200,29 @@ if (typeof self !== "undefined" && self.BACKTP_SW) {
           // The person's pages name the old static files: fetch them again for the new ones.
           .then(refreshKeptPersonal)
           .then(function () { return self.clients.claim(); })
+      );
+    });
+
+    self.addEventListener("push", function (event) {
+      var payload = {};
+      try { payload = event.data ? event.data.json() : {}; } catch (error) { payload = {}; }
+      var shown = reminderNotification(payload, config.icon);
+      event.waitUntil(self.registration.showNotification(shown.title, shown.options));
+    });
+
+    // Tapping a reminder opens the person's plan: the window already showing it if there
+    // is one, else a new one (the installed app's, when it is installed).
+    self.addEventListener("notificationclick", function (event) {
+      event.notification.close();
+      var wanted = (event.notification.data && event.notification.data.url) || "/";
+      var url = new URL(wanted, self.location.origin).href;
+      event.waitUntil(
+        self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (windows) {
+          for (var i = 0; i < windows.length; i++) {
+            if (windows[i].url === url && "focus" in windows[i]) return windows[i].focus();
+          }
+          return self.clients.openWindow(url);
+        })
       );
     });
 

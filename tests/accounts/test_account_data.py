@@ -147,6 +147,10 @@ def export_as_it_was(user) -> dict:
             }
             for s in sessions.select_related("routine")
         ],
+        # Added with reminders (issue 17): empty for someone who never set any.
+        "reminder_schedule": {},
+        "reminder_devices": [],
+        "reminders_sent": [],
     }
 
 
@@ -294,6 +298,7 @@ def test_each_app_gives_its_own_part_of_the_export(two_people) -> None:
     assert parts == {
         "accounts": {"account"},
         "guide": {"assessments"},
+        "reminders": {"reminder_schedule", "reminder_devices", "reminders_sent"},
         "journal": {"plan", "sessions"},
     }
 

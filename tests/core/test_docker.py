@@ -117,6 +117,50 @@ def test_entrypoint_stops_when_migrations_fail(tmp_path: Path) -> None:
     assert "should not run" not in result.stdout
 
 
+def test_entrypoint_runs_the_task_worker_once_the_database_is_migrated(tmp_path: Path) -> None:
+    assert _run_entrypoint(tmp_path, "true").returncode == 0  # the web process migrated
+    result = _run_entrypoint(tmp_path, "worker", "--batch", "--no-startup-delay")
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_worker_does_not_start_on_a_database_nobody_migrated(tmp_path: Path) -> None:
+    result = _run_entrypoint(tmp_path, "worker", "--batch", WAIT_FOR_MIGRATIONS="0")
+    assert result.returncode == 1
+    assert "not migrated" in result.stderr
+    with sqlite3.connect(tmp_path / "db.sqlite3") as db:  # and it migrated nothing itself
+        assert db.execute("select count(*) from sqlite_master where type='table'").fetchone()[
+            0
+        ] in (0, 1)
+
+
+def test_the_scheduler_starts_and_stops_on_sigterm(tmp_path: Path) -> None:
+    assert _run_entrypoint(tmp_path, "true").returncode == 0
+    bin_dir = Path(sys.executable).parent
+    process = subprocess.Popen(
+        [str(ENTRYPOINT), "scheduler"],
+        env={
+            **os.environ,
+            "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        started = ""
+        while "Starting scheduler" not in started:
+            line = process.stdout.readline()
+            assert line, "the scheduler stopped before it started"
+            started += line
+        assert "reminders" in started  # it loaded the reminder task's schedule
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert process.returncode == 0
+
+
 @pytest.mark.parametrize(
     ("allowed", "host"),
     [

@@ -29,6 +29,7 @@ VISITOR_PAGES = [
     "catalog:routine_detail",
     "catalog:search",
     "catalog:sources",
+    "reminders:feed",
     "guide:start",
     "guide:stop",
     "guide:results",
@@ -41,6 +42,7 @@ PERSONAL_PAGES = [
     "journal:journal",
     "journal:progress",
     "journal:reminders",
+    "reminders:calendar",
     "journal:session_detail",
     "clinician_summary",
     "accounts:export_json",
@@ -58,6 +60,7 @@ FORMS = {  # GET shows the form, POST sends it
     "accounts:settings",
     "accounts:delete",
     "accounts:password_change",
+    "reminders:settings",
     "accounts:password_reset",
     "accounts:password_reset_confirm",
 }
@@ -72,6 +75,11 @@ ACTIONS = {  # POST only
     "journal:plan_move_time",
     "journal:plan_remove",
     "journal:log",
+    "reminders:device_add",
+    "reminders:device_remove",
+    "reminders:devices_remove_all",
+    "reminders:feed_new",
+    "reminders:feed_revoke",
 }
 
 
@@ -90,6 +98,7 @@ def url_for(name: str, person: User) -> str:
         "catalog:technique_detail": lambda: ["mf-tennis-ball-wall"],
         "catalog:routine_detail": lambda: [Routine.objects.order_by("pk").first().slug],
         "journal:session_detail": lambda: [person.treatment_sessions.first().pk],
+        "reminders:feed": lambda: ["no-such-calendar"],
     }
     if name == "guide:results":
         assessment = Assessment.objects.create(
@@ -142,6 +151,11 @@ def test_head_answers_like_get_for_a_logged_in_person(
 @pytest.mark.parametrize("name", sorted(FORMS - {"accounts:password_reset_confirm"}))
 def test_head_answers_like_get_on_a_form(catalog, person, client: Client, name: str) -> None:
     """Forms answer HEAD as well: a visitor's forms for a visitor, a person's for them."""
-    if name in {"accounts:settings", "accounts:delete", "accounts:password_change"}:
+    if name in {
+        "accounts:settings",
+        "accounts:delete",
+        "accounts:password_change",
+        "reminders:settings",
+    }:
         client.force_login(person)
     assert_head_like_get(client, reverse(name))

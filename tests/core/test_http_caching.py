@@ -129,7 +129,7 @@ def _personal_urls(person: User) -> list[str]:
         f"/journal/{session.pk}/",
         "/journal/progress/",
         "/journal/summary/",
-        "/journal/reminders.ics",
+        "/reminders/calendar.ics",
         "/accounts/settings/",
         "/accounts/password/change/",
         "/accounts/export.json",

@@ -53,7 +53,7 @@ def bob(other_person):
 
 
 def test_the_journal_needs_an_account(client: Client) -> None:
-    for url in ("/journal/", "/journal/progress/", "/journal/summary/", "/journal/reminders.ics"):
+    for url in ("/journal/", "/journal/progress/", "/journal/summary/", "/reminders/calendar.ics"):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
@@ -132,18 +132,6 @@ def test_the_summary_is_printable_and_shows_pain_regions(client: Client, catalog
     assert 'class="region is-marked"' in html
 
 
-def test_reminders_are_an_ics_file_of_the_daily_plan(client: Client, catalog, ana) -> None:
-    ana.sessions_per_day = 5
-    ana.save()
-    client.force_login(ana)
-    response = client.get("/journal/reminders.ics")
-    assert response["Content-Type"].startswith("text/calendar")
-    body = response.content.decode()
-    assert body.startswith("BEGIN:VCALENDAR\r\n") and body.endswith("END:VCALENDAR\r\n")
-    assert body.count("BEGIN:VEVENT") == 5 and body.count("RRULE:FREQ=DAILY") == 5
-    assert "T080000" in body and "T200000" in body
-
-
 def test_the_owner_sees_what_helped_them_in_their_suggestions(client: Client, catalog, ana):
     from backtp.guide.models import Assessment
 
@@ -195,7 +183,7 @@ def test_a_new_session_shows_at_once_and_personal_pages_are_never_stored(
         f"/journal/{session.pk}/",
         "/journal/progress/",
         "/journal/summary/",
-        "/journal/reminders.ics",
+        "/reminders/calendar.ics",
     ):
         response = client.get(url)
         assert response.status_code == 200, url

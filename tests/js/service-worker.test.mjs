@@ -101,3 +101,33 @@ describe("oneByOne", () => {
     assert.deepEqual(done, [1]);
   });
 });
+
+describe("reminderNotification", () => {
+  const { reminderNotification } = worker;
+
+  test("shows the reminder's words and opens its page on this site", () => {
+    const shown = reminderNotification(
+      { title: "backtp", body: "Time for a two-minute release?", url: "/session/plan/", tag: "backtp-reminder" },
+      "/static/icons/icon-192.png",
+    );
+    assert.equal(shown.title, "backtp");
+    assert.equal(shown.options.body, "Time for a two-minute release?");
+    assert.equal(shown.options.data.url, "/session/plan/");
+    assert.equal(shown.options.tag, "backtp-reminder");
+    assert.equal(shown.options.icon, "/static/icons/icon-192.png");
+  });
+
+  test("never opens another site, whatever the message says", () => {
+    for (const url of ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", 42]) {
+      assert.equal(reminderNotification({ url }, "").options.data.url, "/", String(url));
+    }
+  });
+
+  test("an empty or broken message still shows a kind reminder", () => {
+    for (const payload of [null, undefined, "text", {}]) {
+      const shown = reminderNotification(payload, "");
+      assert.equal(shown.title, "backtp");
+      assert.equal(shown.options.body, "Time for a short release?");
+    }
+  });
+});
