@@ -2,7 +2,7 @@ from typing import Any, cast
 
 from django import forms
 
-from backtp.catalog import caching
+from backtp.catalog import caching, search
 from backtp.catalog.selectors import region_part_choices, used_tool_choices
 
 
@@ -34,4 +34,25 @@ def _choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(required=False, max_length=100, label="Search", strip=True)
+    q = forms.CharField(
+        required=False,
+        max_length=search.MAX_LENGTH,
+        label="Search",
+        strip=False,  # clean_q tells a search of only spaces from no search at all
+        error_messages={
+            "max_length": f"Please keep your search under {search.MAX_LENGTH} characters.",
+            "null_characters_not_allowed": search.CONTROL_CHARACTER,
+        },
+    )
+
+    def clean_q(self) -> str:
+        """The query as search.clean leaves it, or why it cannot be searched."""
+        raw: str = self.cleaned_data["q"]
+        if message := search.problem(raw):
+            raise forms.ValidationError(message)
+        return search.clean(raw)
+
+    def shown_value(self) -> str:
+        """What the search box shows again: the search as run, or as typed without the
+        characters it could not use."""
+        return search.printable(self.data.get("q", ""))
