@@ -78,8 +78,14 @@ def _documents() -> list[tuple[Path, dict]]:
     return documents
 
 
-def _one(kind: str) -> dict:
-    [document] = [d for _, d in _documents() if d["kind"] == kind]
+def _one(kind: str, component: str = "web") -> dict:
+    """The manifest of this kind; of two Deployments, the web or the worker one."""
+    found = [d for _, d in _documents() if d["kind"] == kind]
+    if len(found) > 1:
+        found = [
+            d for d in found if d["metadata"]["labels"]["app.kubernetes.io/component"] == component
+        ]
+    [document] = found
     return document
 
 
@@ -123,7 +129,8 @@ def test_the_scan_finds_the_variables_the_app_reads() -> None:
 def test_every_manifest_is_a_known_kubernetes_object() -> None:
     documents = _documents()
     kinds = [document["kind"] for _, document in documents]
-    assert sorted(kinds) == sorted(API_VERSIONS), kinds
+    assert sorted(set(kinds)) == sorted(API_VERSIONS), kinds
+    assert kinds.count("Deployment") == 2  # web and worker
     for path, document in documents:
         assert API_VERSIONS[document["kind"]] == document["apiVersion"], path.name
         assert document["metadata"]["name"], path.name
@@ -194,6 +201,24 @@ def test_pods_run_non_root_on_a_read_only_root_filesystem(kind: str) -> None:
     resources = container["resources"]
     assert {"cpu", "memory"} <= resources["requests"].keys()
     assert "memory" in resources["limits"]
+
+
+def test_the_worker_pods_run_the_task_worker_and_the_scheduler_from_the_web_image() -> None:
+    worker = _one("Deployment", "worker")
+    web_image = _container("Deployment")["image"]
+    containers = worker["spec"]["template"]["spec"]["containers"]
+    assert sorted(c["args"] for c in containers) == [["scheduler"], ["worker"]]
+    pod = worker["spec"]["template"]["spec"]
+    for container in containers:
+        assert container["image"] == web_image
+        effective = pod["securityContext"] | container["securityContext"]
+        assert (effective["runAsUser"], effective["readOnlyRootFilesystem"]) == (10001, True)
+        assert effective["allowPrivilegeEscalation"] is False
+        assert container["envFrom"] == _container("Deployment")["envFrom"]
+    # Not behind the Service: no traffic comes to the worker.
+    service = _one("Service")
+    labels = worker["spec"]["template"]["metadata"]["labels"]
+    assert not service["spec"]["selector"].items() <= labels.items()
 
 
 def test_the_port_agrees_across_gunicorn_container_service_and_probes() -> None:
