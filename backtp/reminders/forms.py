@@ -31,8 +31,8 @@ class ScheduleForm(forms.Form):
     mode = forms.ChoiceField(
         label="When", choices=Schedule.Mode, widget=forms.RadioSelect, initial="spread"
     )
-    first_time = forms.TimeField(label="First", widget=TimeInput(), required=False)
-    last_time = forms.TimeField(label="Last", widget=TimeInput(), required=False)
+    first_time = forms.TimeField(label="First reminder", widget=TimeInput(), required=False)
+    last_time = forms.TimeField(label="Last reminder", widget=TimeInput(), required=False)
     times = forms.CharField(
         label="Your times",
         required=False,

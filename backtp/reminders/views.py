@@ -25,6 +25,8 @@ def _page(request: AuthenticatedHttpRequest, form: ScheduleForm, status: int = 2
     user = request.user
     saved = selectors.schedule_for(user)
     devices = list(selectors.devices_for(user))
+    mine = services.session_hash(request.session.session_key)
+    here = {device.pk for device in devices if mine and device.session_hash == mine}
     upcoming = None
     if saved.pk:
         upcoming = schedule.next_due(
@@ -40,7 +42,8 @@ def _page(request: AuthenticatedHttpRequest, form: ScheduleForm, status: int = 2
         "schedule": saved,
         "times": saved.times_of_day(user.sessions_per_day) if saved.pk else [],
         "upcoming": upcoming.astimezone(saved.zone()) if upcoming else None,
-        "devices": devices,
+        # Each device, and whether this browser session added it ("this device").
+        "devices": [(device, device.pk in here) for device in devices],
         "push_ready": push.configured(),
         "vapid_public_key": settings.VAPID_PUBLIC_KEY,
         "feed_url": feed_url,

@@ -116,6 +116,9 @@ currentSubscription().then((subscription) => {
     if (row.dataset.endpoint !== subscription.endpoint) continue;
     row.querySelector(".this-device").hidden = false;
     row.classList.add("is-this-device");
+    const stop = row.querySelector("form button");
+    stop.textContent = "Stop on this device";
+    stop.removeAttribute("aria-label");
     if (offer) {
       offer.querySelector("[data-push-start]").hidden = true;
       say("This device reminds you at your times.");

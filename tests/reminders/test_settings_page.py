@@ -248,3 +248,17 @@ def test_deleting_the_account_removes_every_device(db, push_service) -> None:
     _add_device(client, push_service)
     client.post("/accounts/delete/", {"password": PASSWORD})
     assert not Device.objects.exists() and not Schedule.objects.exists()
+
+
+def test_this_device_is_told_apart_from_the_others(db, push_service) -> None:
+    person = UserFactory()
+    phone, laptop = Client(), Client()
+    for client in (phone, laptop):
+        client.force_login(person)
+    phone.post(URL, GOOD)
+    _add_device(phone, push_service)
+    page = laptop.get(URL).content.decode()
+    assert "Stop on this device" not in page
+    assert 'aria-label="Stop reminders on Chrome on Android"' in page
+    page = phone.get(URL).content.decode()
+    assert "Stop on this device" in page and 'class="is-this-device"' in page
