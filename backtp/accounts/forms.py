@@ -223,15 +223,9 @@ class ThrottledAdminAuthenticationForm(ThrottledAuthenticationForm, AdminAuthent
 
 
 class SettingsForm(forms.ModelForm):
-    # The model's range, also as the input's min and max.
-    sessions_per_day = forms.IntegerField(
-        min_value=1,
-        max_value=10,
-        label="Short sessions a day",
-        help_text="Several short sessions a day work better than one long one; "
-        "5 to 7 suits most people.",
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
+    """The conditions a person has told us of. How many sessions a day, and when, are set
+    with the reminder times (backtp/reminders/forms.py)."""
+
     contraindications = forms.MultipleChoiceField(
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -243,7 +237,7 @@ class SettingsForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ("sessions_per_day", "contraindications")
+        fields = ("contraindications",)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from backtp.catalog.models import RedFlag

@@ -60,7 +60,7 @@ login_view = LoginView.as_view()
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def settings_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = SettingsForm(request.POST or None, instance=request.user)
+    form = SettingsForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST":
         if form.is_valid():
             form.save()

@@ -25,24 +25,20 @@ def ana(db):
     return UserFactory(username="ana", email="ana@example.com")
 
 
-def test_settings_save_the_daily_plan_and_contraindications(client: Client, catalog, ana):
+def test_settings_save_the_contraindications(client: Client, catalog, ana):
     client.force_login(ana)
-    response = client.post(
-        "/accounts/settings/", {"sessions_per_day": "6", "contraindications": ["pregnancy"]}
-    )
+    response = client.post("/accounts/settings/", {"contraindications": ["pregnancy"]})
     assert response["Location"] == "/accounts/settings/"
     ana.refresh_from_db()
-    assert ana.sessions_per_day == 6 and ana.contraindications == ["pregnancy"]
+    assert ana.contraindications == ["pregnancy"]
 
 
-@pytest.mark.parametrize(
-    "data", [{"sessions_per_day": "0"}, {"sessions_per_day": "50"}, {"contraindications": ["x"]}]
-)
-def test_bad_settings_are_a_400(client: Client, catalog, ana, data) -> None:
+def test_bad_settings_are_a_400(client: Client, catalog, ana) -> None:
     client.force_login(ana)
-    assert client.post("/accounts/settings/", {"sessions_per_day": "5", **data}).status_code == 400
+    response = client.post("/accounts/settings/", {"contraindications": ["x"]})
+    assert response.status_code == 400
     ana.refresh_from_db()
-    assert ana.sessions_per_day == 5
+    assert ana.contraindications == []
 
 
 def test_the_safety_check_remembers_contraindications(client: Client, catalog, ana) -> None:

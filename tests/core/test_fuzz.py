@@ -31,6 +31,8 @@ FORM_PAGES = [
     "/accounts/signup/",
     "/accounts/login/",
     "/accounts/settings/",
+    "/accounts/settings/reminders/",
+    "/reminders/devices/",
     "/accounts/delete/",
     "/accounts/password/change/",
     "/accounts/password/reset/",
