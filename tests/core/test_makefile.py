@@ -55,3 +55,13 @@ def test_the_readme_says_how_to_choose_the_port() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make run PORT=8100" in readme
     assert "HOST=" in readme
+
+
+def test_run_starts_the_task_worker_and_the_scheduler_beside_the_server() -> None:
+    lines = dry_run()
+    serve = next(i for i, line in enumerate(lines) if "manage.py runserver" in line)
+    worker = next(i for i, line in enumerate(lines) if "manage.py db_worker &" in line)
+    scheduler = next(i for i, line in enumerate(lines) if "manage.py crontask" in line)
+    assert worker < serve and scheduler < serve
+    # Stopped with the server: the recipe kills both when it ends.
+    assert any("trap" in line and "$worker" in line and "$scheduler" in line for line in lines)
