@@ -11,7 +11,7 @@ find_python = for p in python3.13 python3.12 python3; do \
 	ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V | tail -n 1
 PYTHON ?= $(shell $(find_python))
 
-.PHONY: install run serve test lint pytest ci migrations-check screenshots docker-lint clean bench loadtest faulttest fuzz jstest
+.PHONY: install run serve test lint pytest ci migrations-check screenshots docker-lint clean bench loadtest faulttest fuzz jstest image image-test
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "backtp needs Python 3.12 or newer (python3.13 or python3.12 on PATH)"; exit 1; }
@@ -91,6 +91,18 @@ loadtest: install
 # own on 127.0.0.1:25432 (never the shared one), Redis db 13. Writes docs/faulttest.md.
 faulttest: install
 	$(BIN)/python -m scripts.faulttest
+
+# The production image from the Dockerfile, with buildah and no Docker daemon (as root, on
+# Debian): python:3.13-slim pulled, or a local stand-in from debootstrap when no registry
+# answers, cached in /var/cache/backtp-image (scripts/image-build.sh, docs/deploy.md).
+image:
+	bash scripts/image-build.sh
+
+# Builds the image, then runs it on 127.0.0.1: the web process's first and second start on
+# one /data, the worker and the scheduler, the HEALTHCHECK, a read-only /app
+# (scripts/image_test.py). About a minute with the base cached.
+image-test: image
+	$(or $(PYTHON),python3) scripts/image_test.py
 
 ci:
 	bash .ci/run
