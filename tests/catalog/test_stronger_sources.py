@@ -126,7 +126,7 @@ SEED_ONLY = {
         "gmed-overlap-thumbs",
     },
     "routine": {"four-muscle-ball-routine", "tennis-ball-trio", "three-step-programme"},
-    "prior": {"soleus-lower"},
+    "prior": {"es-cervicothoracic", "soleus-lower"},
 }
 
 

@@ -1,6 +1,8 @@
 """{% cite "key" ... %}: a short citation linking to the sources page.
 
 Views that use it put `sources_by_key` (key -> Source) in the context, fetched once.
+The sources are listed strongest kind first (clinical reference, guideline, study,
+practitioner article), as everywhere else, whatever order the template names them in.
 """
 
 from django import template
@@ -15,9 +17,10 @@ def cite(context: template.Context, *keys: str) -> str:
     missing = [key for key in keys if key not in sources]
     if missing:
         raise template.TemplateSyntaxError(f"cite: unknown source {missing}")
+    # Stable: within a kind, the template's order. Kinds sort strongest first by value, as
+    # Source's own ordering relies on (models.py).
+    cited = sorted((sources[key] for key in keys), key=lambda source: source.kind)
     links = format_html_join(
-        "; ",
-        '<a href="{}">{}</a>',
-        ((sources[key].get_absolute_url(), sources[key].label) for key in keys),
+        "; ", '<a href="{}">{}</a>', ((source.get_absolute_url(), source.label) for source in cited)
     )
     return format_html('<span class="cite">({})</span>', links)
