@@ -92,3 +92,21 @@ def test_without_javascript_there_is_no_button_and_the_password_stays_masked(
         expect(page.locator(".password-toggle")).to_be_hidden()
         expect(page.get_by_role("button", name="Show password")).to_have_count(0)
     context.close()
+
+
+def test_every_other_password_field_has_the_button_too(page: Page) -> None:
+    """Changing the password (two new ones and the old) and deleting the account."""
+    from tests.browser.test_shared_device import log_in
+
+    person = UserFactory()
+    log_in(page, person.username)
+    for url, fields in (
+        ("/accounts/password/change/", 3),
+        ("/accounts/delete/", 1),
+    ):
+        page.goto(url)
+        buttons = page.get_by_role("button", name="Show password")
+        expect(buttons).to_have_count(fields)
+        controlled = page.locator(f"#{buttons.first.get_attribute('aria-controls')}")
+        buttons.first.click()
+        expect(controlled).to_have_attribute("type", "text")
