@@ -133,3 +133,8 @@ def send_reminder(*, reminder_id: int, now: datetime) -> str:
     reminder.status = Reminder.Status.SENT if delivered else Reminder.Status.FAILED
     reminder.save(update_fields=["devices", "status"])
     return f"sent to {delivered} device(s)"
+
+
+def reminders_prune(*, before: datetime) -> int:
+    deleted, _ = Reminder.objects.filter(due_at__lt=before).delete()
+    return deleted

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from backtp.catalog.models import Technique
@@ -263,3 +264,19 @@ def test_the_database_worker_runs_the_scheduled_check_and_the_sending(
         ("backtp.reminders.tasks.queue_due_reminders", "SUCCESSFUL"),
         ("backtp.reminders.tasks.send_reminder", "SUCCESSFUL"),
     }
+
+
+@pytest.mark.django_db
+def test_old_reminder_records_and_finished_tasks_are_pruned_daily(person) -> None:
+    now = timezone.now()
+    Reminder.objects.create(user=person, due_at=now - timedelta(days=91))
+    recent = Reminder.objects.create(user=person, due_at=now - timedelta(days=89))
+    tasks.send_reminder.enqueue(recent.pk)
+    old_result = tasks.send_reminder.enqueue(recent.pk)
+    DBTaskResult.objects.update(status="SUCCESSFUL", finished_at=now - timedelta(days=1))
+    DBTaskResult.objects.filter(id=old_result.id).update(finished_at=now - timedelta(days=8))
+
+    assert tasks.prune.call() == "1 reminder records deleted"
+
+    assert list(Reminder.objects.all()) == [recent]
+    assert DBTaskResult.objects.count() == 1
