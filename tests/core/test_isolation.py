@@ -64,6 +64,7 @@ def _everything_of(user) -> dict:
     """All that a person owns, to compare before and after someone else's requests."""
     from backtp.guide.models import Assessment
     from backtp.journal.models import PlanStep, SessionStep, TreatmentSession
+    from backtp.reminders.models import Device, Schedule
 
     user.refresh_from_db()
     return {
@@ -72,6 +73,8 @@ def _everything_of(user) -> dict:
         "steps": list(SessionStep.objects.filter(session__user=user).values()),
         "plan": list(PlanStep.objects.filter(user=user).values()),
         "assessments": list(Assessment.objects.filter(user=user).values()),
+        "reminder_schedule": list(Schedule.objects.filter(user=user).values()),
+        "devices": list(Device.objects.filter(user=user).values()),
     }
 
 
@@ -79,6 +82,7 @@ def _arguments(pattern, theirs: dict) -> dict[str, object]:
     names = set(getattr(pattern.pattern, "converters", {})) | set(pattern.pattern.regex.groupindex)
     values = {
         "session_id": theirs["session"].pk,
+        "device_id": theirs["device"].pk,
         "assessment_id": theirs["assessment"].pk,
         "index": 0,
         "direction": "down",
@@ -102,6 +106,7 @@ def test_walking_every_url_with_someone_elses_objects_reaches_none_of_them(
     from django.urls import reverse
 
     from backtp.guide.models import Assessment
+    from backtp.reminders.models import Device
     from tests.guide.test_guide import complete
 
     ana = UserFactory(email="ana.secret@example.com")
@@ -112,7 +117,16 @@ def test_walking_every_url_with_someone_elses_objects_reaches_none_of_them(
     owner.force_login(ana)
     complete(owner)
     owner.post("/session/plan/add/ql-ball-wall/", {"side": "left"})
+    owner.post("/reminders/calendar/new/")
+    device = Device.objects.create(
+        user=ana,
+        endpoint="https://fcm.googleapis.com/fcm/send/ana-phone",
+        p256dh="B" + "a" * 86,
+        auth="c" * 22,
+        name="Chrome on Android",
+    )
     theirs = {
+        "device": device,
         "user": ana,
         "session": session,
         "assessment": Assessment.objects.get(user=ana),
@@ -120,7 +134,9 @@ def test_walking_every_url_with_someone_elses_objects_reaches_none_of_them(
         "content_type": ContentType.objects.get_for_model(session).pk,
     }
     before = _everything_of(ana)
+    ana_feed = before["reminder_schedule"][0]["feed_token"]
     assert before["plan"], "Ana has a plan step for Bob to try to change"
+    assert before["devices"] and before["reminder_schedule"], "and a device and a calendar"
 
     client.force_login(bob)
     walked = []
@@ -133,6 +149,7 @@ def test_walking_every_url_with_someone_elses_objects_reaches_none_of_them(
             body = body_of(response)
             assert SECRET_NOTE not in body, (method, url)
             assert "ana.secret@example.com" not in body, (method, url)
+            assert ana_feed not in body and device.endpoint not in body, (method, url)
             if "session_id" in pattern.pattern.converters:  # hers alone: not found
                 assert response.status_code in (404, 405), (method, url)
             if name.startswith("admin:") and name not in {"admin:login", "admin:jsi18n"}:

@@ -137,6 +137,7 @@ def _page_urls(user) -> list[str]:
         "routine_detail": [Routine.objects.first().slug],
         "results": [Assessment.objects.first().pk],
         "session_detail": [user.treatment_sessions.first().pk],
+        "feed": ["no-such-calendar"],
     }
     skip = {
         # POST-only actions, files and the reset link (which needs a mailed token).
@@ -149,6 +150,11 @@ def _page_urls(user) -> list[str]:
         "plan_change",
         "plan_move",
         "plan_remove",
+        "device_add",
+        "device_remove",
+        "devices_remove_all",
+        "feed_new",
+        "feed_revoke",
         "password_reset_confirm",
     }
     urls = []
