@@ -45,8 +45,12 @@ lint: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/hadolint Dockerfile
 
+# The suite in two processes (pytest-xdist; each has its own test database, live server
+# and Chromium); `make test TEST_WORKERS=0` runs it in one.
+TEST_WORKERS = 2
+
 pytest: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 # The session timer's clock and outbox (static/js/timer/) under Node's own test runner.
 # The files are listed, not the folder: Node 21+ no longer searches a folder given to --test.

@@ -26,6 +26,17 @@ REQUIRE_SHARED = os.environ.get("BACKTP_REQUIRE_SHARED") == "1"
 # developers' machines have it; a fresh clone does not.
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
+# `make test` runs the suite in two processes (pytest-xdist). Each has its own test
+# database (pytest-django names them per worker) and, through this, its own Redis
+# databases: a test that clears its Redis database must not empty another's.
+XDIST_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+
+
+def redis_test_url(db: int) -> str:
+    """Redis database `db` (12 or 13) for this worker: 12-13, 14-15, and so on."""
+    return f"redis://127.0.0.1:6379/{db + 2 * XDIST_WORKER}"
+
+
 # Hypothesis: a quick look on every run, a long one with `make fuzz` (HYPOTHESIS_PROFILE=long).
 hypothesis_settings.register_profile("quick", max_examples=20, deadline=None)
 hypothesis_settings.register_profile("long", max_examples=300, deadline=None)

@@ -12,6 +12,7 @@ from django.test import Client
 
 from backtp.accounts.models import User
 from backtp.journal.models import TreatmentSession
+from tests.conftest import redis_test_url
 from tests.factories import PASSWORD, UserFactory
 
 LOCMEM = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -22,7 +23,7 @@ REDIS_DOWN = {
 }
 REDIS_UP = {
     "BACKEND": "django.core.cache.backends.redis.RedisCache",
-    "LOCATION": "redis://127.0.0.1:6379/12",
+    "LOCATION": redis_test_url(12),
     "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
 }
 

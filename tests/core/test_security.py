@@ -16,6 +16,7 @@ import pytest
 from django.test import Client
 from django.urls import get_resolver, reverse
 
+from tests.conftest import redis_test_url
 from tests.core.test_isolation import _patterns
 from tests.factories import PASSWORD, UserFactory
 from tests.guide.test_guide import complete
@@ -292,7 +293,7 @@ def test_login_throttling_is_shared_through_redis(settings, person) -> None:
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/13",
+            "LOCATION": redis_test_url(13),
             "KEY_PREFIX": f"backtp-test-{os.getpid()}",
         }
     }

@@ -5,7 +5,7 @@ from datetime import time
 
 import pytest
 from django.test import Client
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from backtp.catalog.models import Technique
@@ -124,7 +124,6 @@ def test_a_plan_with_a_daily_dose_limits_how_many_a_day(
     assert f'min="{low}"' in page and f'max="{high}"' in page
 
 
-@settings(max_examples=60, deadline=None)
 @given(
     data=st.dictionaries(
         st.sampled_from(sorted(GOOD)),
