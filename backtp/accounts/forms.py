@@ -6,7 +6,12 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.views.decorators.debug import sensitive_variables
@@ -142,7 +147,29 @@ class PasswordResetByEmailForm(PasswordResetForm):
         )
 
 
-class ResetPasswordForm(SetPasswordForm):
+class OneNewPassword(SetPasswordForm):
+    """A new password typed once, as at sign-up: the page's Show button lets the person
+    check it, and the rules are stated once in plain words (password_rules)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["new_password2"]
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password1"].help_text = password_rules()
+
+    def clean(self) -> dict[str, Any]:
+        # SetPasswordForm.clean compares and validates the second field, which this form
+        # does not have: validate the one there is.
+        cleaned = forms.Form.clean(self) or {}
+        self.validate_password_for_user(self.user, "new_password1")
+        return cleaned
+
+
+class ChangePasswordForm(OneNewPassword, PasswordChangeForm):
+    """Changing the password: the old one, then the new one once."""
+
+
+class ResetPasswordForm(OneNewPassword):
     """The new-password form of a reset link: saving it also lifts every login lock on
     the account, so whoever locked it out cannot keep its owner out."""
 

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from backtp.accounts import views
-from backtp.accounts.forms import PasswordResetByEmailForm, ResetPasswordForm
+from backtp.accounts.forms import ChangePasswordForm, PasswordResetByEmailForm, ResetPasswordForm
 
 app_name = "accounts"
 urlpatterns = [
@@ -14,7 +14,8 @@ urlpatterns = [
     path("delete/", views.delete_account, name="delete"),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(
+        views.PasswordChangeView.as_view(
+            form_class=ChangePasswordForm,
             template_name="accounts/password_change.html",
             success_url=reverse_lazy("accounts:password_change_done"),
         ),
@@ -43,7 +44,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
+        views.PasswordResetConfirmView.as_view(
             form_class=ResetPasswordForm,
             template_name="accounts/password_reset_confirm.html",
             success_url=reverse_lazy("accounts:password_reset_complete"),

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -55,6 +57,23 @@ class LoginView(auth_views.LoginView):
 
 
 login_view = LoginView.as_view()
+
+
+class RefusedIsBadRequest:
+    """A form sent with mistakes is answered 400, as every other form of the site."""
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)  # type: ignore[misc]
+        response.status_code = 400
+        return response
+
+
+class PasswordChangeView(RefusedIsBadRequest, auth_views.PasswordChangeView):
+    pass
+
+
+class PasswordResetConfirmView(RefusedIsBadRequest, auth_views.PasswordResetConfirmView):
+    pass
 
 
 @login_required

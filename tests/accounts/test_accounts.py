@@ -144,7 +144,7 @@ def test_changing_the_password_needs_the_old_one(client: Client, person) -> None
         "/accounts/password/change/",
         {"old_password": "wrong", "new_password1": new, "new_password2": new},
     )
-    assert bad.status_code == 200 and "incorrectly" in bad.content.decode()
+    assert bad.status_code == 400 and "incorrectly" in bad.content.decode()
     client.post(
         "/accounts/password/change/",
         {"old_password": PASSWORD, "new_password1": new, "new_password2": new},

@@ -55,7 +55,7 @@ def test_settings_say_how_many_a_day_and_lead_to_the_reminders(
     person.sessions_per_day = 6
     person.save()
     html = person_client.get("/accounts/settings/").content.decode()
-    assert "6 short sessions a day." in html
+    assert "<h2>Reminders</h2>" in html and "6 short sessions a day." in html
     assert f'href="{REMINDERS}"' in html
     assert 'name="sessions_per_day"' not in html  # set in one place only
 

@@ -95,13 +95,13 @@ def test_without_javascript_there_is_no_button_and_the_password_stays_masked(
 
 
 def test_every_other_password_field_has_the_button_too(page: Page) -> None:
-    """Changing the password (two new ones and the old) and deleting the account."""
+    """Changing the password (the old one and the new) and deleting the account."""
     from tests.browser.test_shared_device import log_in
 
     person = UserFactory()
     log_in(page, person.username)
     for url, fields in (
-        ("/accounts/password/change/", 3),
+        ("/accounts/password/change/", 2),
         ("/accounts/delete/", 1),
     ):
         page.goto(url)
