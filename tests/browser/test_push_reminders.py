@@ -155,26 +155,24 @@ def test_remind_me_on_this_device_then_stop(
         )
 
         # The browser hands the decrypted message to the service worker, which shows it.
-        registration = page.evaluate("() => navigator.serviceWorker.ready.then((r) => r.scope)")
+        # The registration is the one whose active worker controls this page (the
+        # DevTools protocol may report other contexts' registrations for the same site).
         cdp = context.new_cdp_session(page)
+        target_id = cdp.send("Target.getTargetInfo")["targetInfo"]["targetId"]
         versions: list[dict] = []
         cdp.on(
-            "ServiceWorker.workerRegistrationUpdated",
-            lambda event: versions.extend(event["registrations"]),
+            "ServiceWorker.workerVersionUpdated", lambda event: versions.extend(event["versions"])
         )
         cdp.send("ServiceWorker.enable")
-        deadline = time.monotonic() + 10
-        while not any(r["scopeURL"] == registration for r in versions):
-            assert time.monotonic() < deadline, "no service worker registration reported"
+        deadline = time.monotonic() + 15
+        while not (ours := _controlling(versions, target_id)):
+            assert time.monotonic() < deadline, f"no worker controls the page: {versions}"
             page.wait_for_timeout(100)
-        registration_id = next(
-            r["registrationId"] for r in versions if r["scopeURL"] == registration
-        )
         cdp.send(
             "ServiceWorker.deliverPushMessage",
             {
                 "origin": live_server.url,
-                "registrationId": registration_id,
+                "registrationId": ours["registrationId"],
                 "data": json.dumps(payload),
             },
         )
@@ -195,6 +193,17 @@ def test_remind_me_on_this_device_then_stop(
         assert not errors, errors
     finally:
         context.close()
+
+
+def _controlling(versions: list[dict], target_id: str) -> dict | None:
+    """The activated worker version that controls the page `target_id`, if reported."""
+    found = [
+        version
+        for version in versions
+        if version.get("status") == "activated"
+        and target_id in version.get("controlledClients", [])
+    ]
+    return found[-1] if found else None
 
 
 def _unb64(text: str) -> bytes:
