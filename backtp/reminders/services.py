@@ -116,23 +116,40 @@ def send_reminder(*, reminder_id: int, now: datetime) -> str:
         reminder.status = Reminder.Status.SKIPPED
         reminder.save(update_fields=["status"])
         return "too late"
-    brief = selectors.plan_brief(reminder.user)
-    payload = {
-        "title": "backtp",
-        "body": messages.reminder_text(brief.muscles, brief.sides, brief.seconds),
-        "url": reverse("journal:plan") if brief.muscles else reverse("pages:home"),
-        "tag": "backtp-reminder",
-    }
     ttl = max(60, int((schedule.LATE_LIMIT - late_by).total_seconds()))
-    delivered = 0
-    for device in selectors.devices_for(reminder.user):
-        if push.send(device, payload, ttl=ttl) is push.Outcome.DELIVERED:
-            delivered += 1
-            Device.objects.filter(pk=device.pk).update(last_sent=now)
+    delivered = _to_every_device(reminder.user, _payload(reminder.user), ttl=ttl, now=now)
     reminder.devices = delivered
     reminder.status = Reminder.Status.SENT if delivered else Reminder.Status.FAILED
     reminder.save(update_fields=["devices", "status"])
     return f"sent to {delivered} device(s)"
+
+
+def _payload(user: User, *, title: str = "backtp") -> dict:
+    brief = selectors.plan_brief(user)
+    return {
+        "title": title,
+        "body": messages.reminder_text(brief.muscles, brief.sides, brief.seconds),
+        "url": reverse("journal:plan") if brief.muscles else reverse("pages:home"),
+        "tag": "backtp-reminder",
+    }
+
+
+def _to_every_device(user: User, payload: dict, *, ttl: int, now: datetime) -> int:
+    """Push payload to each of the person's devices; how many took it."""
+    delivered = 0
+    for device in selectors.devices_for(user):
+        if push.send(device, payload, ttl=ttl) is push.Outcome.DELIVERED:
+            delivered += 1
+            Device.objects.filter(pk=device.pk).update(last_sent=now)
+    return delivered
+
+
+def send_test(*, user_id: int, now: datetime) -> str:
+    """A reminder now, as the person's reminders will look, to check their devices get
+    it. Not recorded as a reminder: the schedule's own go out as usual."""
+    user = User.objects.get(pk=user_id)
+    delivered = _to_every_device(user, _payload(user, title="backtp (a test)"), ttl=600, now=now)
+    return f"test sent to {delivered} device(s)"
 
 
 def reminders_prune(*, before: datetime) -> int:

@@ -22,6 +22,11 @@ def send_reminder(reminder_id: int) -> str:
     return services.send_reminder(reminder_id=reminder_id, now=timezone.now())
 
 
+@task
+def send_test(user_id: int) -> str:
+    return services.send_test(user_id=user_id, now=timezone.now())
+
+
 @cron("* * * * *")
 @task
 def queue_due_reminders() -> int:

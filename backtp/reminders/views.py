@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from backtp.accounts.http import AuthenticatedHttpRequest
-from backtp.reminders import push, schedule, selectors, services
+from backtp.reminders import push, schedule, selectors, services, tasks
 from backtp.reminders.calendar import reminder_calendar
 from backtp.reminders.forms import DeviceForm, ScheduleForm
 from backtp.reminders.models import Schedule
@@ -108,6 +108,20 @@ def device_remove(request: AuthenticatedHttpRequest, device_id: int) -> HttpResp
 
 @login_required
 @require_POST
+def devices_test(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Send a test reminder to every device of the person's, through the worker."""
+    if not push.configured() or not selectors.devices_for(request.user).exists():
+        messages.error(request, "There is no device to send a test to.")
+        return redirect("reminders:settings")
+    tasks.send_test.enqueue(request.user.pk)
+    messages.success(
+        request, "A test reminder is on its way to your devices: it should come within a minute."
+    )
+    return redirect("reminders:settings")
+
+
+@login_required
+@require_POST
 def devices_remove_all(request: AuthenticatedHttpRequest) -> HttpResponse:
     count, _ = selectors.devices_for(request.user).delete()
     messages.success(
@@ -165,7 +179,7 @@ def feed_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         if had
         else "Your calendar address is ready: add it to your calendar app.",
     )
-    return redirect(reverse("reminders:settings") + "#calendar")
+    return redirect("reminders:settings")
 
 
 @login_required
@@ -173,4 +187,4 @@ def feed_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 def feed_revoke(request: AuthenticatedHttpRequest) -> HttpResponse:
     services.feed_revoke(user=request.user)
     messages.success(request, "The calendar address no longer works.")
-    return redirect(reverse("reminders:settings") + "#calendar")
+    return redirect("reminders:settings")

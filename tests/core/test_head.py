@@ -78,6 +78,7 @@ ACTIONS = {  # POST only
     "reminders:device_add",
     "reminders:device_remove",
     "reminders:devices_remove_all",
+    "reminders:devices_test",
     "reminders:feed_new",
     "reminders:feed_revoke",
 }

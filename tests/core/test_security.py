@@ -154,6 +154,7 @@ def _page_urls(user) -> list[str]:
         "device_add",
         "device_remove",
         "devices_remove_all",
+        "devices_test",
         "feed_new",
         "feed_revoke",
         "password_reset_confirm",

@@ -280,3 +280,34 @@ def test_old_reminder_records_and_finished_tasks_are_pruned_daily(person) -> Non
 
     assert list(Reminder.objects.all()) == [recent]
     assert DBTaskResult.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_test_reminder_goes_to_every_device_through_the_worker(
+    live_catalog, person, push_service
+) -> None:
+    from django.test import Client
+
+    _schedule(person, time(9))
+    phone, laptop = _device(person, push_service, "phone"), _device(person, push_service, "laptop")
+    client = Client()
+    client.force_login(person)
+    response = client.post("/reminders/devices/test/", follow=True)
+    assert "A test reminder is on its way" in response.content.decode()
+    assert push_service.received == []  # sent by the worker, not the request
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    for device in (phone, laptop):
+        [message] = push_service.to(device)
+        assert device.decrypt(message)["title"] == "backtp (a test)"
+    assert not Reminder.objects.exists()  # the schedule's own reminders are unchanged
+
+
+@pytest.mark.django_db
+def test_no_test_without_a_device(person, push_service) -> None:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(person)
+    response = client.post("/reminders/devices/test/", follow=True)
+    assert "There is no device to send a test to." in response.content.decode()
+    assert not DBTaskResult.objects.exists()
