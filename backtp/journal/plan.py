@@ -65,7 +65,8 @@ def seconds_range(item: PlanItem, technique: Technique) -> tuple[int, int]:
     return technique.hold_seconds_range()
 
 
-def item_from_routine_step(step: RoutineStep) -> PlanItem:
+def item_from_step(step: RoutineStep | PlanStep) -> PlanItem:
+    """A routine's step, or a saved plan's, as a plan item."""
     return PlanItem(
         step.technique.slug,
         step.side,
@@ -79,14 +80,7 @@ def item_from_routine_step(step: RoutineStep) -> PlanItem:
 def load(request: HttpRequest) -> list[PlanItem]:
     if request.user.is_authenticated:
         return [
-            PlanItem(
-                step.technique.slug,
-                step.side,
-                step.duration_seconds,
-                step.hold_seconds,
-                step.repetitions,
-                step.rest_seconds,
-            )
+            item_from_step(step)
             for step in PlanStep.objects.filter(user=request.user).select_related("technique")
         ]
     return [PlanItem(**item) for item in request.session.get(SESSION_KEY, [])]

@@ -83,7 +83,7 @@ def plan_add(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def plan_from_routine(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     routine = get_object_or_404(Routine.objects.prefetch_related("steps__technique"), slug=slug)
-    plans.save(request, [plans.item_from_routine_step(step) for step in routine.steps.all()])
+    plans.save(request, [plans.item_from_step(step) for step in routine.steps.all()])
     plans.remember_routine(request, routine.slug)
     # The plan is saved first, so nothing is lost while the person answers the safety check.
     if safety.current(request) is None:

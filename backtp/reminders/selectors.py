@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from backtp.accounts.models import User
-from backtp.catalog.models import RoutineStep, Technique
+from backtp.catalog.models import Technique
+from backtp.journal import plan
 from backtp.journal.models import PlanStep
 from backtp.reminders import schedule
 from backtp.reminders.models import Device, Schedule
@@ -48,15 +49,7 @@ def plan_brief(user: User) -> PlanBrief:
     muscles: list[str] = []
     seconds = 0
     for number, step in enumerate(steps, 1):
-        routine_step = RoutineStep(
-            number=number,
-            technique=step.technique,
-            side=step.side,
-            duration_seconds=step.duration_seconds,
-            hold_seconds=step.hold_seconds,
-            repetitions=step.repetitions,
-            rest_seconds=step.rest_seconds,
-        )
+        routine_step = plan.item_from_step(step).as_step(step.technique, number)
         seconds += routine_step.total_seconds()
         for muscle in routine_step.muscles():
             if muscle.name not in muscles:
