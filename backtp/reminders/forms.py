@@ -59,18 +59,20 @@ class ScheduleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.per_day_range = per_day_range
         low, high = per_day_range
-        anything = (low, high) == (1, schedule.MAX_PER_DAY)
+        # Whether the plan's techniques limit how many a day (else anything up to the max).
+        self.plan_limited = (low, high) != (1, schedule.MAX_PER_DAY)
         plan = f"your plan's releases are meant for {low} to {high}"
+        why = f": {plan}." if self.plan_limited else "."
         self.fields["per_day"] = forms.IntegerField(
             label="Short sessions a day",
             min_value=low,
             max_value=high,
-            help_text="Several short sessions a day work better than one long one."
-            if anything
-            else f"{plan[0].upper()}{plan[1:]} sessions a day.",
+            help_text=f"{plan[0].upper()}{plan[1:]} sessions a day."
+            if self.plan_limited
+            else "Several short sessions a day work better than one long one.",
             error_messages={
-                "min_value": f"At least {low} a day" + ("." if anything else f": {plan}."),
-                "max_value": f"At most {high} a day" + ("." if anything else f": {plan}."),
+                "min_value": f"At least {low} a day{why}",
+                "max_value": f"At most {high} a day{why}",
                 "required": "How many a day?",
                 "invalid": "Write a whole number, for example 5.",
             },
@@ -99,51 +101,50 @@ class ScheduleForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        mode = cleaned.get("mode")
-        per_day = cleaned.get("per_day")
-        if mode == Schedule.Mode.SPREAD:
-            first, last = cleaned.get("first_time"), cleaned.get("last_time")
-            if first is None:
-                self.add_error("first_time", "When should the first reminder come?")
-            if last is None and per_day != 1:
-                self.add_error("last_time", "When should the last reminder come?")
-            if first and last and per_day and per_day > 1:
-                span = (last.hour * 60 + last.minute) - (first.hour * 60 + first.minute)
-                if span <= 0:
-                    self.add_error("last_time", "The last reminder must come after the first.")
-                elif span / (per_day - 1) < MIN_GAP_MINUTES:
-                    self.add_error(
-                        "last_time",
-                        f"{per_day} reminders need at least "
-                        f"{(per_day - 1) * MIN_GAP_MINUTES // 60} h "
-                        f"{(per_day - 1) * MIN_GAP_MINUTES % 60:02d} min between the first "
-                        "and the last.",
-                    )
-        elif mode == Schedule.Mode.TIMES and "times" in cleaned:
-            chosen = cleaned["times"]
-            low, high = self.per_day_range
-            if not chosen:
-                self.add_error("times", "Give at least one time.")
-            elif not low <= len(chosen) <= high:
-                self.add_error(
-                    "times",
-                    f"You gave {len(chosen)} times; your plan suits {low} to {high} a day."
-                    if (low, high) != (1, schedule.MAX_PER_DAY)
-                    else f"At most {high} times a day.",
-                )
-            else:
-                gaps = [
-                    (b.hour * 60 + b.minute) - (a.hour * 60 + a.minute)
-                    for a, b in zip(chosen, chosen[1:], strict=False)
-                ]
-                if gaps and min(gaps) < MIN_GAP_MINUTES:
-                    self.add_error(
-                        "times", f"Leave at least {MIN_GAP_MINUTES} minutes between two times."
-                    )
-                else:
-                    cleaned["per_day"] = len(chosen)
-                    self.errors.pop("per_day", None)
+        if cleaned.get("mode") == Schedule.Mode.SPREAD:
+            self._clean_spread(cleaned)
+        elif cleaned.get("mode") == Schedule.Mode.TIMES and "times" in cleaned:
+            self._clean_times(cleaned)
         return cleaned
+
+    def _clean_spread(self, cleaned: dict[str, Any]) -> None:
+        first, last, per_day = (cleaned.get(f) for f in ("first_time", "last_time", "per_day"))
+        if first is None:
+            self.add_error("first_time", "When should the first reminder come?")
+        if last is None and per_day != 1:
+            self.add_error("last_time", "When should the last reminder come?")
+        if not (first and last and per_day and per_day > 1):
+            return
+        span = schedule.minute_of_day(last) - schedule.minute_of_day(first)
+        needed = (per_day - 1) * MIN_GAP_MINUTES
+        if span <= 0:
+            self.add_error("last_time", "The last reminder must come after the first.")
+        elif span < needed:
+            self.add_error(
+                "last_time",
+                f"{per_day} reminders need at least {needed // 60} h {needed % 60:02d} min "
+                "between the first and the last.",
+            )
+
+    def _clean_times(self, cleaned: dict[str, Any]) -> None:
+        """Chosen times set how many a day: within the plan's range, and apart."""
+        chosen = cleaned["times"]
+        low, high = self.per_day_range
+        minutes = [schedule.minute_of_day(at) for at in chosen]
+        if not chosen:
+            self.add_error("times", "Give at least one time.")
+        elif not low <= len(chosen) <= high:
+            self.add_error(
+                "times",
+                f"You gave {len(chosen)} times; your plan suits {low} to {high} a day."
+                if self.plan_limited
+                else f"At most {high} times a day.",
+            )
+        elif any(b - a < MIN_GAP_MINUTES for a, b in zip(minutes, minutes[1:], strict=False)):
+            self.add_error("times", f"Leave at least {MIN_GAP_MINUTES} minutes between two times.")
+        else:
+            cleaned["per_day"] = len(chosen)
+            self.errors.pop("per_day", None)
 
     def schedule_fields(self) -> dict[str, Any]:
         """The cleaned data as Schedule fields."""

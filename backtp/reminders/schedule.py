@@ -18,12 +18,16 @@ MAX_PER_DAY = 10
 LATE_LIMIT = timedelta(hours=1)
 
 
+def minute_of_day(at: time) -> int:
+    return at.hour * 60 + at.minute
+
+
 def spread(first: time, last: time, per_day: int) -> list[time]:
     """per_day times from first to last, evenly apart, to the nearest minute."""
-    start = first.hour * 60 + first.minute
+    start = minute_of_day(first)
     if per_day == 1:
         return [first]
-    span = (last.hour * 60 + last.minute) - start
+    span = minute_of_day(last) - start
     minutes = [start + round(span * n / (per_day - 1)) for n in range(per_day)]
     return [time(*divmod(m, 60)) for m in minutes]
 

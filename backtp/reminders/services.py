@@ -136,12 +136,13 @@ def _payload(user: User, *, title: str = "backtp") -> dict:
 
 def _to_every_device(user: User, payload: dict, *, ttl: int, now: datetime) -> int:
     """Push payload to each of the person's devices; how many took it."""
-    delivered = 0
-    for device in selectors.devices_for(user):
-        if push.send(device, payload, ttl=ttl) is push.Outcome.DELIVERED:
-            delivered += 1
-            Device.objects.filter(pk=device.pk).update(last_sent=now)
-    return delivered
+    delivered = [
+        device.pk
+        for device in selectors.devices_for(user)
+        if push.send(device, payload, ttl=ttl) is push.Outcome.DELIVERED
+    ]
+    Device.objects.filter(pk__in=delivered).update(last_sent=now)
+    return len(delivered)
 
 
 def send_test(*, user_id: int, now: datetime) -> str:

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from backtp.accounts.http import AuthenticatedHttpRequest
 from backtp.reminders import push, schedule, selectors, services, tasks
@@ -27,11 +27,9 @@ def _page(request: AuthenticatedHttpRequest, form: ScheduleForm, status: int = 2
     devices = list(selectors.devices_for(user))
     mine = services.session_hash(request.session.session_key)
     here = {device.pk for device in devices if mine and device.session_hash == mine}
-    upcoming = None
-    if saved.pk:
-        upcoming = schedule.next_due(
-            saved.times_of_day(user.sessions_per_day), saved.weekdays, saved.zone(), timezone.now()
-        )
+    tz = saved.zone()
+    times = saved.times_of_day(user.sessions_per_day) if saved.pk else []
+    upcoming = schedule.next_due(times, saved.weekdays, tz, timezone.now()) if times else None
     feed_url = (
         request.build_absolute_uri(reverse("reminders:feed", args=[saved.feed_token]))
         if saved.feed_token
@@ -40,22 +38,22 @@ def _page(request: AuthenticatedHttpRequest, form: ScheduleForm, status: int = 2
     context = {
         "form": form,
         "schedule": saved,
-        "times": saved.times_of_day(user.sessions_per_day) if saved.pk else [],
-        "upcoming": upcoming.astimezone(saved.zone()) if upcoming else None,
+        "times": times,
+        "upcoming": upcoming.astimezone(tz) if upcoming else None,
         # Each device, and whether this browser session added it ("this device").
         "devices": [(device, device.pk in here) for device in devices],
         "push_ready": push.configured(),
         "vapid_public_key": settings.VAPID_PUBLIC_KEY,
         "feed_url": feed_url,
-        "webcal_url": feed_url.replace("https://", "webcal://", 1).replace(
-            "http://", "webcal://", 1
-        ),
+        # The same address for calendar apps: webcal:// opens them to subscribe.
+        "webcal_url": "webcal://" + feed_url.split("://", 1)[1] if feed_url else "",
     }
     return render(request, "reminders/settings.html", context, status=status)
 
 
 @login_required
 @never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def settings_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     per_day_range = selectors.plan_brief(user).per_day
@@ -68,8 +66,6 @@ def settings_page(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(request, "Your reminder times are saved.")
             return redirect("reminders:settings")
         return _page(request, form, status=400)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
     initial = ScheduleForm.initial_for(
         selectors.schedule_for(user), user.sessions_per_day, per_day_range
     )
