@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
+from django.views.generic.edit import FormMixin
 
 from backtp.accounts.forms import (
     DeleteAccountForm,
@@ -44,28 +45,28 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", {"form": form, "next": _safe_next(request)})
 
 
-class LoginView(auth_views.LoginView):
+class RefusedIsBadRequest(FormMixin):
+    """A form sent with mistakes is answered 400, as every other form of the site."""
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+class LoginView(RefusedIsBadRequest, auth_views.LoginView):
     form_class = ThrottledAuthenticationForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_invalid(form)
-        locked = isinstance(form, ThrottledAuthenticationForm) and form.locked
-        response.status_code = 429 if locked else 400
+        if isinstance(form, ThrottledAuthenticationForm) and form.locked:
+            response.status_code = 429
         return response
 
 
 login_view = LoginView.as_view()
-
-
-class RefusedIsBadRequest:
-    """A form sent with mistakes is answered 400, as every other form of the site."""
-
-    def form_invalid(self, form: Any) -> HttpResponse:
-        response = super().form_invalid(form)  # type: ignore[misc]
-        response.status_code = 400
-        return response
 
 
 class PasswordChangeView(RefusedIsBadRequest, auth_views.PasswordChangeView):
