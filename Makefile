@@ -106,7 +106,7 @@ image:
 # one /data, the worker and the scheduler, the HEALTHCHECK, a read-only /app
 # (scripts/image_test.py). About a minute with the base cached.
 image-test: image
-	$(or $(PYTHON),python3) scripts/image_test.py
+	$(or $(PYTHON),python3) -m scripts.image_test
 
 ci:
 	bash .ci/run

@@ -30,7 +30,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -38,6 +37,8 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from scripts.rig import LOOPBACK, free_port
 
 CACHE = os.environ.get("BACKTP_IMAGE_CACHE", "/var/cache/backtp-image")
 TAG = os.environ.get("BACKTP_IMAGE_TAG", "backtp:test")
@@ -51,7 +52,7 @@ BUILDAH = [
     "vfs",
 ]
 APP_UID = 10001
-HOST = "127.0.0.1"
+HOST = LOOPBACK
 PREFIX = f"backtp-image-test-{os.getpid()}"
 
 
@@ -79,12 +80,6 @@ def buildah(
             f"buildah {' '.join(args)} exited {result.returncode}:\n{result.stdout}{result.stderr}"
         )
     return result
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

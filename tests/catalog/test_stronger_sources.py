@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 
 from backtp.catalog.models import Muscle, RedFlag, Routine, Source, Technique, TriggerPoint
+from tests.catalog.test_catalog_content import MUSCLES
 
 pytestmark = pytest.mark.django_db
 
@@ -31,19 +32,7 @@ UPGRADED = {
 }
 
 # Reference §2: every muscle's heading names T&S.
-MUSCLES_IN_TS = [
-    "quadratus-lumborum",
-    "erector-spinae",
-    "multifidus",
-    "gluteus-medius",
-    "gluteus-maximus",
-    "gluteus-minimus",
-    "piriformis",
-    "iliopsoas",
-    "rectus-abdominis",
-    "soleus",
-    "pelvic-floor",
-]
+MUSCLES_IN_TS = MUSCLES
 
 # Reference §2: the points (and so their referral zones) it gives to T&S, not to a seed
 # alone. The point cites T&S, and so does each of its zones.

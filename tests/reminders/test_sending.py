@@ -56,6 +56,11 @@ def _run_queue(now: datetime) -> list[int]:
     return queued
 
 
+def _run_worker() -> None:
+    """The database worker, until the queue is empty."""
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+
+
 def _send(reminder_ids: list[int], now: datetime) -> None:
     for reminder_id in reminder_ids:
         services.send_reminder(reminder_id=reminder_id, now=now)
@@ -256,8 +261,8 @@ def test_the_database_worker_runs_the_scheduled_check_and_the_sending(
     monkeypatch.setattr("django.utils.timezone.now", lambda: now)
 
     tasks.queue_due_reminders.enqueue()
-    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
-    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    _run_worker()  # runs the check, which queues the sending
+    _run_worker()
 
     assert len(push_service.to(browser)) == 1
     assert set(DBTaskResult.objects.values_list("task_path", "status")) == {
@@ -284,18 +289,14 @@ def test_old_reminder_records_and_finished_tasks_are_pruned_daily(person) -> Non
 
 @pytest.mark.django_db(transaction=True)
 def test_a_test_reminder_goes_to_every_device_through_the_worker(
-    live_catalog, person, push_service
+    live_catalog, person, person_client, push_service
 ) -> None:
-    from django.test import Client
-
     _schedule(person, time(9))
     phone, laptop = _device(person, push_service, "phone"), _device(person, push_service, "laptop")
-    client = Client()
-    client.force_login(person)
-    response = client.post("/reminders/devices/test/", follow=True)
+    response = person_client.post("/reminders/devices/test/", follow=True)
     assert "A test reminder is on its way" in response.content.decode()
     assert push_service.received == []  # sent by the worker, not the request
-    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    _run_worker()
     for device in (phone, laptop):
         [message] = push_service.to(device)
         assert device.decrypt(message)["title"] == "backtp (a test)"
@@ -303,11 +304,7 @@ def test_a_test_reminder_goes_to_every_device_through_the_worker(
 
 
 @pytest.mark.django_db
-def test_no_test_without_a_device(person, push_service) -> None:
-    from django.test import Client
-
-    client = Client()
-    client.force_login(person)
-    response = client.post("/reminders/devices/test/", follow=True)
+def test_no_test_without_a_device(person_client, push_service) -> None:
+    response = person_client.post("/reminders/devices/test/", follow=True)
     assert "There is no device to send a test to." in response.content.decode()
     assert not DBTaskResult.objects.exists()
