@@ -36,11 +36,10 @@ class PlanBrief:
     muscles: list[str]
     sides: set[str]
     seconds: int
-    per_day: tuple[int, int]  # how many sessions a day the plan's techniques suit
 
 
 def plan_brief(user: User) -> PlanBrief:
-    """The person's plan in brief, for a reminder's words and the schedule's limits."""
+    """The person's plan in brief, for a reminder's words."""
     steps = list(
         PlanStep.objects.filter(user=user)
         .select_related("technique")
@@ -58,8 +57,13 @@ def plan_brief(user: User) -> PlanBrief:
         muscles=muscles,
         sides={step.side for step in steps},
         seconds=seconds,
-        per_day=per_day_range([step.technique for step in steps]),
     )
+
+
+def plan_per_day(user: User) -> tuple[int, int]:
+    """How many sessions a day the person's plan suits (one query)."""
+    in_plan = PlanStep.objects.filter(user=user).values("technique")
+    return per_day_range(list(Technique.objects.filter(pk__in=in_plan)))
 
 
 def per_day_range(techniques: list[Technique]) -> tuple[int, int]:

@@ -56,7 +56,7 @@ def _page(request: AuthenticatedHttpRequest, form: ScheduleForm, status: int = 2
 @require_http_methods(["GET", "HEAD", "POST"])
 def settings_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    per_day_range = selectors.plan_brief(user).per_day
+    per_day_range = selectors.plan_per_day(user)
     if request.method == "POST":
         form = ScheduleForm(request.POST, per_day_range=per_day_range)
         if form.is_valid():
