@@ -34,7 +34,7 @@ class ScheduleForm(forms.Form):
     first_time = forms.TimeField(label="First reminder", widget=TimeInput(), required=False)
     last_time = forms.TimeField(label="Last reminder", widget=TimeInput(), required=False)
     times = forms.CharField(
-        label="Your times",
+        label="Times of day",
         required=False,
         max_length=200,
         help_text="Separated by commas, for example 07:30, 12:00, 17:45.",
